@@ -1,0 +1,228 @@
+"""The one analyzer: Korean morphemes (mecab-ko), Chinese words (jieba), stemmed English."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+
+import jieba
+import Stemmer
+from whoosh.analysis import Composable, Filter, LowercaseFilter, StopFilter, Token, Tokenizer
+from whoosh.analysis.analyzers import CompositeAnalyzer
+from whoosh.lang.stopwords import stoplists
+
+from indexer import korean
+from indexer.normalize import normalize
+
+jieba.setLogLevel(logging.WARNING)
+
+# One pass over the NFKC text splits it into script runs, so mixed words such as AI기본법,
+# 오픈AI or GPT-4o break at script boundaries and every part becomes a token of its own.
+_HANGUL = "\uac00-\ud7a3"
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_RUNS = re.compile(
+    rf"(?P<ko>[{_HANGUL}]+)"
+    rf"|(?P<zh>[{_HAN}]+)"
+    # Digits keep their decimal point and thousands separators: 1,000 and 3.5 stay whole.
+    r"|(?P<num>\d+(?:[.,]\d+)*(?![^\W\d_]))"
+    rf"|(?P<w>[^\W_{_HANGUL}{_HAN}]+(?:['’][^\W\d_{_HANGUL}{_HAN}]+)?)"
+)
+
+# Content morphemes that carry meaning for search. Particles (J*), endings (E*), affixes,
+# bound nouns (NNB, NNBC: 것, 수, 년, 명) and pronouns are left out, as are copulas and
+# auxiliary verbs.
+_CONTENT_TAGS = frozenset({"NNG", "NNP", "NR", "VV", "VA", "XR"})
+# Morphemes that may end a word after its stem: a stem span is the word minus these.
+_TRAILING = ("J", "E", "VCP", "VCN", "VX", "XSV", "XSA")
+# A stem span is indexed only for nominal words; verbs are already covered by their stems.
+_NOMINAL = ("NN", "NR", "XR", "XSN", "XPN", "J")
+
+
+class SummitTokenizer(Tokenizer):
+    """Tokenize Korean, Chinese and Latin-script text with offsets into the original."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __call__(  # type: ignore[override]
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: object,
+    ) -> Iterator[Token]:
+        """Yield one Token per term; ``t.primary`` is False for compound parts and spans."""
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            token.original = token.text = value
+            token.boost, token.stopped, token.primary = 1.0, False, True
+            if positions:
+                token.pos = start_pos
+            if chars:
+                token.startchar, token.endchar = start_char, start_char + len(value)
+            yield token
+            return
+        norm = normalize(value)
+        pos = start_pos - 1
+        for text, start, end, primary in _terms(norm.text):
+            if primary:
+                pos += 1
+            token.text = text
+            token.boost, token.stopped, token.primary = 1.0, False, primary
+            if keeporiginal:
+                token.original = text
+            if positions:
+                token.pos = max(pos, start_pos)
+            if chars:
+                s, e = norm.span(start, end)
+                token.startchar, token.endchar = start_char + s, start_char + e
+            yield token
+
+
+def _terms(text: str) -> Iterator[tuple[str, int, int, bool]]:
+    """Yield (term, start, end, primary) for the normalised text, in text order."""
+    morphemes = _locate(text) if re.search(f"[{_HANGUL}]", text) else []
+    mi = 0
+    for m in _RUNS.finditer(text):
+        kind = m.lastgroup
+        start, end = m.span()
+        if kind == "ko":
+            run = []
+            while mi < len(morphemes) and morphemes[mi][1] < end:
+                if morphemes[mi][1] >= start:
+                    run.append(morphemes[mi])
+                mi += 1
+            yield from _korean_terms(text, start, end, run)
+        elif kind == "zh":
+            yield from _chinese_terms(m.group(), start)
+        elif kind == "num":
+            yield m.group().replace(",", ""), start, end, True
+        else:
+            yield m.group(), start, end, True
+
+
+def _locate(text: str) -> list[tuple[korean.Morpheme, int, int]]:
+    """Analyze ``text`` and find each Hangul morpheme's span in it."""
+    located = []
+    cursor = 0
+    for morpheme in korean.analyze(text):
+        at = text.find(morpheme.surface, cursor)
+        if at < 0:
+            continue
+        cursor = at + len(morpheme.surface)
+        located.append((morpheme, at, cursor))
+    return located
+
+
+def _korean_terms(
+    text: str, run_start: int, run_end: int, run: list[tuple[korean.Morpheme, int, int]]
+) -> Iterator[tuple[str, int, int, bool]]:
+    emitted: set[tuple[str, int, int]] = set()
+    for morpheme, start, end in run:
+        for term, s, e, primary in _morpheme_terms(morpheme, start, end):
+            emitted.add((term, s, e))
+            yield term, s, e, primary
+    # The word minus its particles and endings, when the analyzer split it further: keeps
+    # unknown names (a new company, a person) and written-together compounds findable whole.
+    kept = list(run)
+    while kept and kept[-1][0].tag.startswith(_TRAILING):
+        kept.pop()
+    if len(kept) < 2 or not all(m.tag.startswith(_NOMINAL) for m, _, _ in kept):
+        return
+    span_end = kept[-1][2]
+    term = text[run_start:span_end]
+    if (term, run_start, span_end) not in emitted:
+        yield term, run_start, span_end, False
+
+
+def _morpheme_terms(
+    morpheme: korean.Morpheme, start: int, end: int
+) -> Iterator[tuple[str, int, int, bool]]:
+    tag = morpheme.tag.split("+", 1)[0]
+    if morpheme.kind == "Inflect":
+        # A fused surface (갔 = 가/VV + 았/EP): index the stem over the whole surface.
+        form, _, first_tag = morpheme.expression.split("+", 1)[0].partition("/")
+        if first_tag.split("/", 1)[0] in _CONTENT_TAGS:
+            yield form, start, end, True
+        return
+    if tag not in _CONTENT_TAGS:
+        return
+    yield morpheme.surface, start, end, True
+    if morpheme.kind in ("Compound", "Preanalysis") and morpheme.expression not in ("", "*"):
+        parts = [p.split("/") for p in morpheme.expression.split("+")]
+        forms = [p[0] for p in parts]
+        if "".join(forms) != morpheme.surface:
+            return
+        offset = start
+        for form, part_tag in ((p[0], p[1]) for p in parts):
+            if part_tag in _CONTENT_TAGS and form != morpheme.surface:
+                yield form, offset, offset + len(form), False
+            offset += len(form)
+
+
+def _chinese_terms(run: str, offset: int) -> Iterator[tuple[str, int, int, bool]]:
+    primary = {(w, s) for w, s, _ in jieba.tokenize(run)}
+    # Search mode adds the shorter dictionary words inside long ones (人工智能 -> 人工, 智能);
+    # ordering each long word before its parts keeps the parts at the long word's position.
+    words = sorted(jieba.tokenize(run, mode="search"), key=lambda w: (w[1], -w[2]))
+    for word, start, end in words:
+        yield word, offset + start, offset + end, (word, start) in primary
+
+
+_STEMMER_CACHE: dict[str, str] = {}
+_stemmer: Stemmer.Stemmer | None = None
+
+
+def stem_english(word: str) -> str:
+    """Snowball (Porter2) stem of a lower-case English word, cached."""
+    global _stemmer
+    stem = _STEMMER_CACHE.get(word)
+    if stem is None:
+        if _stemmer is None:
+            _stemmer = Stemmer.Stemmer("english")
+        stem = _stemmer.stemWord(word)
+        if len(_STEMMER_CACHE) < 200_000:
+            _STEMMER_CACHE[word] = stem
+    return stem
+
+
+class EnglishStemFilter(Filter):
+    """Stem ASCII words (English); leave Hangul, Han, numbers and other scripts alone."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            text = t.text
+            if text.isascii() and text.isalpha():
+                t.text = stem_english(text)
+            yield t
+
+
+ENGLISH_STOPWORDS = stoplists["en"]
+
+
+def summit_analyzer() -> CompositeAnalyzer:
+    """Build the analyzer used by every text field, at index and at query time."""
+    chain: Composable = (
+        SummitTokenizer()
+        | LowercaseFilter()
+        # minsize=1: single-syllable Korean nouns (법, 북, 뇌) are real words.
+        | StopFilter(stoplist=ENGLISH_STOPWORDS, minsize=1, renumber=False)
+        | EnglishStemFilter()
+    )
+    return chain  # type: ignore[return-value]

@@ -1,0 +1,185 @@
+"""The ``summit-search`` command: thin click wrappers over the indexer and the web server."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from indexer import store
+from indexer.config import CORPUS_DIR, default_index_dir
+from indexer.search import Library
+
+INDEX_OPTION = click.option(
+    "--index",
+    "index_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Index folder [default: $SUMMIT_SEARCH_INDEX or ~/.local/share/summit-search/index].",
+)
+
+
+def _index_dir(value: Path | None) -> Path:
+    return value if value is not None else default_index_dir()
+
+
+def _library(index_dir: Path | None) -> Library:
+    try:
+        return Library(_index_dir(index_dir))
+    except store.IndexError_ as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.group()
+def main() -> None:
+    """Summit Search: index and search news coverage of the AI summits."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@INDEX_OPTION
+@click.option("--rebuild", is_flag=True, help="Delete the index and build it anew.")
+@click.option("--prune", is_flag=True, help="Remove articles whose files are gone.")
+def index(paths: tuple[Path, ...], index_dir: Path | None, rebuild: bool, prune: bool) -> None:
+    """Add new and changed articles from PATHS (default: the bundled corpus)."""
+    target = _index_dir(index_dir)
+    sources = list(paths) or [CORPUS_DIR]
+    report = run_index(target, sources, rebuild=rebuild, prune=prune)
+    for failure in report.failed:
+        click.echo(f"failed: {failure.source}: {failure.reason}", err=True)
+    click.echo(f"{target}: {report.summary()}")
+    if report.failed:
+        sys.exit(1)
+
+
+def run_index(target: Path, sources: list[Path], **kwargs: bool) -> store.IndexReport:
+    """Index ``sources`` into ``target`` with a progress bar on a terminal."""
+    bar = None
+    show = sys.stderr.isatty()
+
+    def progress(done: int, total: int, name: str) -> None:
+        nonlocal bar
+        if not show:
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="indexing", file=sys.stderr)
+            bar.__enter__()
+        bar.update(1, name)
+
+    def waiting(message: str) -> None:
+        click.echo(message, err=True)
+
+    try:
+        return store.index_paths(target, sources, progress=progress, on_wait=waiting, **kwargs)
+    except store.IndexError_ as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+
+@main.command()
+@click.argument("query", required=False)
+@INDEX_OPTION
+@click.option("--limit", type=click.IntRange(1, 1000), default=None, help="Hits to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.option(
+    "--queries",
+    type=click.File("r", encoding="utf-8"),
+    default=None,
+    help="Batch mode: a file of qid<TAB>query lines; prints one JSON line per query.",
+)
+def search(
+    query: str | None, index_dir: Path | None, limit: int | None, as_json: bool, queries
+) -> None:
+    """Search the index for QUERY."""
+    library = _library(index_dir)
+    if queries is not None:
+        pairs = (line.rstrip("\n").split("\t", 1) for line in queries if "\t" in line)
+        for qid, hits in library.search_batch(((q, t) for q, t in pairs), limit or 100):
+            ranked = [{"id": i, "score": round(s, 4)} for i, s in hits]
+            click.echo(json.dumps({"qid": qid, "hits": ranked}, ensure_ascii=False))
+        return
+    if not query:
+        raise click.UsageError("give a QUERY or --queries FILE")
+    result = library.search(query, pagesize=limit or 10, facets=False)
+    if as_json:
+        click.echo(json.dumps(_result_json(result), ensure_ascii=False))
+        return
+    for note in result.notices:
+        click.echo(f"note: {note}")
+    for exp in result.expansions:
+        click.echo(f"also searched for {' / '.join(exp.added)} (alias of {exp.matched})")
+    click.echo(f"{result.total} articles ({result.took_ms:.0f} ms)")
+    for n, hit in enumerate(result.hits, 1):
+        day = hit.published.date().isoformat() if hit.published else "undated"
+        click.echo(f"{n}. {hit.title}  [{hit.outlet or 'unknown outlet'}, {day}]  {hit.id}")
+        for p in hit.passages:
+            click.echo(f"   {_ansi(p.html)}")
+    if result.suggestion:
+        click.echo(f"did you mean: {result.suggestion}")
+
+
+def _ansi(html: str) -> str:
+    """Snippet HTML for a terminal: marks in bold, entities unescaped."""
+    import html as html_mod
+
+    bold = html.replace("<mark>", "\x1b[1m").replace("</mark>", "\x1b[0m")
+    text = html_mod.unescape(bold)
+    return text if sys.stdout.isatty() else text.replace("\x1b[1m", "").replace("\x1b[0m", "")
+
+
+def _result_json(result) -> dict:
+    return {
+        "query": result.query,
+        "total": result.total,
+        "took_ms": round(result.took_ms, 1),
+        "expansions": [{"matched": e.matched, "added": list(e.added)} for e in result.expansions],
+        "notices": result.notices,
+        "suggestion": result.suggestion,
+        "hits": [
+            {
+                "id": h.id,
+                "title": h.title,
+                "outlet": h.outlet,
+                "published": h.published.isoformat() if h.published else None,
+                "url": h.url,
+                "score": round(h.score, 4),
+                "snippet": " … ".join(p.html for p in h.passages),
+            }
+            for h in result.hits
+        ],
+    }
+
+
+@main.command()
+@click.argument("ids", nargs=-1, required=True)
+@INDEX_OPTION
+def remove(ids: tuple[str, ...], index_dir: Path | None) -> None:
+    """Remove the articles with these IDS."""
+    try:
+        present = store.remove_ids(_index_dir(index_dir), list(ids))
+    except store.IndexError_ as exc:
+        raise click.ClickException(str(exc)) from exc
+    for doc_id in ids:
+        click.echo(f"{'removed' if doc_id in present else 'not found'}: {doc_id}")
+    if len(present) != len(ids):
+        sys.exit(1)
+
+
+@main.command()
+@INDEX_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def stats(index_dir: Path | None, as_json: bool) -> None:
+    """Show what the index holds."""
+    try:
+        info = store.stats(_index_dir(index_dir))
+    except store.IndexError_ as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(info, ensure_ascii=False))
+        return
+    for key, value in info.items():
+        click.echo(f"{key}: {value}")

@@ -1,0 +1,292 @@
+"""File -> Article: find article files, decode them, keep the article body, gather metadata.
+
+Formats: `.txt` (a page saved from a browser as text), `.html`/`.htm`, and `.jsonl` (one
+article a line: `id`, `text`, optional `title`, `url`, `published`, `outlet`, `author`, `lang`).
+Decoding lives in `decoding`, body extraction in `extract`, metadata in `metadata`.
+
+Metadata precedence, strongest first: JSONL/HTML fields, then `metadata.json` beside the
+files (filename -> {title, outlet, author, published, url, lang, summit}), then guesses from
+the text. For JSONL, metadata.json entries are keyed by article id. `summit` only ever comes
+from metadata.json. `published` is a naive datetime (see
+`metadata`). Inside one JSONL file the last line with a given id wins; earlier ones are
+Rejected with the line that replaced them.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import itertools
+import json
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from indexer import metadata
+from indexer.decoding import DecodeError, decode_bytes, normalise_text
+from indexer.extract import clean_lines, main_content_lines, parse_html, visible_lines
+
+MAX_BYTES = 20 * 1024 * 1024
+SUFFIXES = frozenset({".txt", ".html", ".htm", ".jsonl"})
+# Files that configure the corpus and sit beside the articles without being news.
+SIDECAR_NAMES = frozenset({metadata.METADATA_NAME, "aliases.txt"})
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article, cleaned for indexing; `raw` keeps what was saved."""
+
+    id: str
+    title: str
+    body: str
+    raw: str
+    outlet: str = ""
+    author: str = ""
+    published: datetime | None = None
+    url: str = ""
+    lang: tuple[str, ...] = ()
+    summit: tuple[str, ...] = ()
+    source: str = ""
+    content_hash: str = ""
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """Input that could not be read as an article, and why (one line)."""
+
+    source: str
+    reason: str
+
+
+def _relpath(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.name
+
+
+def discover(paths: Sequence[Path]) -> Iterator[tuple[Path, Path]]:
+    """Yield (file, root) for every .txt/.html/.htm/.jsonl file under the given files/dirs."""
+    seen: set[tuple[str, str]] = set()
+    for given in paths:
+        given = Path(given)
+        if given.is_file():
+            pairs: Iterator[tuple[Path, Path]] = iter([(given, given.parent)])
+        elif given.is_dir():
+            # One order for the whole tree, not os.walk's files-before-subdirectories.
+            found = sorted(_walk(given), key=lambda f: f.relative_to(given).parts)
+            pairs = ((f, given) for f in found)
+        else:
+            continue
+        for file, root in pairs:
+            if file.suffix.lower() in SUFFIXES and file.name not in SIDECAR_NAMES:
+                key = (str(file), str(root))
+                if key not in seen:
+                    seen.add(key)
+                    yield file, root
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    # Symlinked directories are followed once each: a link back up the tree would loop.
+    # Hidden files and directories (.git, .venv, editor backups) are never articles.
+    visited: set[tuple[int, int]] = set()
+    for current, dirs, files in os.walk(root, followlinks=True, onerror=lambda _: None):
+        try:
+            st = os.stat(current)
+        except OSError:
+            dirs[:] = []
+            continue
+        if (st.st_dev, st.st_ino) in visited:
+            dirs[:] = []
+            continue
+        visited.add((st.st_dev, st.st_ino))
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith(".") and os.path.isfile(os.path.join(current, name)):
+                yield Path(current) / name
+
+
+def iter_documents(paths: Sequence[Path]) -> Iterator[Article | Rejected]:
+    """discover + load_file for every file, plus a Rejected for each unusable metadata.json."""
+    reported: set[Path] = set()
+    for file, root in discover(paths):
+        if file.parent not in reported:
+            reported.add(file.parent)
+            _, error = metadata.read_metadata(file.parent)
+            if error:
+                yield Rejected(_relpath(file.parent / metadata.METADATA_NAME, root), error)
+        yield from load_file(file, root)
+
+
+def load_file(path: Path, root: Path) -> Iterator[Article | Rejected]:
+    """Read one file into articles (several for JSONL); never raises for bad input."""
+    rel = _relpath(path, root)
+    try:
+        size = path.stat().st_size
+        if path.suffix.lower() == ".jsonl":
+            yield from _load_jsonl(path, rel)
+            return
+        if size > MAX_BYTES:
+            yield Rejected(rel, f"too large: {size} bytes (limit {MAX_BYTES})")
+            return
+        data = path.read_bytes()
+    except OSError as exc:
+        yield Rejected(rel, f"cannot read: {exc.strerror or exc}")
+        return
+    is_html = path.suffix.lower() in (".html", ".htm")
+    try:
+        text = normalise_text(decode_bytes(data, html_page=is_html))
+    except DecodeError as exc:
+        yield Rejected(rel, str(exc))
+        return
+    try:
+        parsed = _from_html(text) if is_html else _from_text(text)
+    except Exception as exc:  # one pathological page must not stop a whole indexing run
+        parsed = _failure(exc)
+    if isinstance(parsed, str):
+        yield Rejected(rel, parsed)
+        return
+    sidecar, _ = metadata.read_metadata(path.parent)
+    yield _build(parsed, sidecar.get(path.name, {}), rel, rel, data)
+
+
+def _failure(exc: Exception) -> str:
+    return f"cannot extract: {type(exc).__name__}: {exc}".splitlines()[0]
+
+
+# body, raw, fields the page declared, fields guessed from its text
+_Parsed = tuple[str, str, dict[str, Any], dict[str, Any]]
+
+
+def _from_text(text: str) -> _Parsed | str:
+    lines = text.split("\n")
+    title = metadata.text_fields(lines, set()).get("title", "")
+    kept = clean_lines(lines, title)
+    if not kept:
+        return "no article text: every line looks like page furniture"
+    body = "\n".join(lines[i].strip() for i in kept)
+    return body, text, {}, metadata.text_fields(lines, set(kept))
+
+
+def _from_html(text: str) -> _Parsed | str:
+    root = parse_html(text)
+    if root is None:
+        return "no article text: empty HTML page"
+    lines = visible_lines(root)
+    declared = metadata.html_fields(root)
+    title = declared.get("title") or metadata.text_fields(lines, set()).get("title", "")
+    content = main_content_lines(text, lines)
+    kept = [content[i] for i in clean_lines([lines[i] for i in content], title)]
+    if not kept:
+        return "no article text: every line looks like page furniture"
+    body = "\n".join(lines[i] for i in kept)
+    return body, "\n".join(lines), declared, metadata.text_fields(lines, set(kept))
+
+
+def _build(parsed: _Parsed, entry: dict[str, Any], ident: str, source: str, data: bytes) -> Article:
+    body, raw, declared, guessed = parsed
+    fields = {**guessed, **metadata.sidecar_fields(entry), **declared}
+    return Article(
+        id=ident,
+        title=fields.get("title") or metadata.derive_title(body),
+        body=body,
+        raw=raw,
+        outlet=fields.get("outlet", ""),
+        author=fields.get("author", ""),
+        published=fields.get("published"),
+        url=fields.get("url", ""),
+        lang=fields.get("lang") or metadata.detect_lang(body),
+        summit=fields.get("summit", ()),
+        source=source,
+        content_hash=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def _jsonl_lines(path: Path) -> Iterator[tuple[int, bytes | None]]:
+    # Line by line with a per-line cap, so a large JSONL corpus is never read whole and one
+    # runaway line cannot exhaust memory; None stands for a line over the cap.
+    with path.open("rb") as f:
+        for number in itertools.count(1):
+            line = f.readline(MAX_BYTES + 1)
+            if not line:
+                return
+            if len(line) > MAX_BYTES and not line.endswith(b"\n"):
+                while (rest := f.readline(1 << 20)) and not rest.endswith(b"\n"):
+                    pass
+                yield number, None
+                continue
+            line = line.rstrip(b"\r\n")
+            yield number, line[3:] if number == 1 and line.startswith(codecs.BOM_UTF8) else line
+
+
+def _parse_jsonl_line(line: bytes) -> dict[str, Any] | str:
+    try:
+        record = json.loads(line.decode("utf-8"))
+    except UnicodeDecodeError:
+        return "cannot decode: JSONL lines must be UTF-8"
+    except json.JSONDecodeError as exc:
+        return f"invalid JSON: {exc.msg} at column {exc.colno}"
+    if not isinstance(record, dict):
+        return f"expected a JSON object, got {type(record).__name__}"
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return "missing or empty 'text'"
+    if "id" in record and not isinstance(record["id"], str | int):
+        return "'id' must be a string or a number"
+    return record
+
+
+def _load_jsonl(path: Path, rel: str) -> Iterator[Article | Rejected]:
+    last: dict[str, int] = {}
+    for number, line in _jsonl_lines(path):
+        if line and line.strip():
+            record = _parse_jsonl_line(line)
+            if isinstance(record, dict):
+                last[str(record.get("id", f"{rel}#{number}"))] = number
+    sidecar, _ = metadata.read_metadata(path.parent)
+    for number, line in _jsonl_lines(path):
+        where = f"{rel}#{number}"
+        if line is None:
+            yield Rejected(where, f"line too large (limit {MAX_BYTES} bytes)")
+            continue
+        if not line.strip():
+            continue
+        record = _parse_jsonl_line(line)
+        if isinstance(record, str):
+            yield Rejected(where, record)
+            continue
+        ident = str(record.get("id", where))
+        if last.get(ident) != number:
+            yield Rejected(where, f"duplicate id {ident!r}: replaced by line {last.get(ident)}")
+            continue
+        try:
+            item: Article | Rejected = _build(
+                _from_record(record), sidecar.get(ident, {}), ident, rel, line
+            )
+        except Exception as exc:  # as for files: one bad record must not stop the rest
+            item = Rejected(where, _failure(exc))
+        yield item
+
+
+def _from_record(record: dict[str, Any]) -> _Parsed:
+    text = normalise_text(record["text"])
+    lines = text.split("\n")
+    # Text given in JSONL is meant as the article; cleaning may only trim furniture off it.
+    kept = clean_lines(lines, str(record.get("title") or "")) or range(len(lines))
+    body = "\n".join(lines[i].strip() for i in kept if lines[i].strip())
+    declared: dict[str, Any] = {}
+    for key in ("title", "outlet", "author", "url"):
+        if isinstance(record.get(key), str) and record[key].strip():
+            declared[key] = " ".join(record[key].split())
+    if isinstance(record.get("published"), str):
+        declared["published"] = metadata.parse_date(record["published"])
+    lang = record.get("lang")
+    if isinstance(lang, str) and lang.strip():
+        declared["lang"] = (lang.strip(),)
+    elif isinstance(lang, list) and all(isinstance(x, str) for x in lang) and lang:
+        declared["lang"] = tuple(lang)
+    declared = {k: v for k, v in declared.items() if v}
+    return body, text, declared, {}

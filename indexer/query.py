@@ -1,0 +1,199 @@
+"""User query text -> Whoosh query: words, "phrases", +required, -excluded, field:value.
+
+The syntax is parsed here, by a flat scanner that cannot fail or recurse: anything it does not
+recognise is searched as literal words. Terms combine with OR, with a bonus for matching more
+of them, because people type questions and paste headlines, not boolean expressions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from whoosh import query as Q
+from whoosh.analysis import Analyzer
+
+from indexer.aliases import AliasGroup, Expansion, expand
+
+MAX_QUERY_CHARS = 1000
+MAX_TERMS = 64
+# Coordination: each further matched query term multiplies the score (rewards matching more).
+COORD_SCALE = 0.9
+TITLE_BOOST = 2.0
+ALIAS_BOOST = 0.6
+# Fields a user may name, and what the value is searched as.
+TEXT_FIELDS = ("title", "body", "author")
+EXACT_FIELDS = ("outlet", "lang", "summit", "id")
+DATE_FIELDS = ("published",)
+
+_ITEM = re.compile(
+    r'(?P<sign>[+-]?)(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)"|(?P<word>\S+))'
+)
+_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
+
+
+@dataclass
+class Item:
+    """One piece of the query: a word or phrase, maybe signed, maybe field-qualified."""
+
+    text: str
+    phrase: bool = False
+    sign: str = ""
+    field: str = ""
+
+
+@dataclass
+class BuiltQuery:
+    """A Whoosh query plus what a user should be told about how it was read."""
+
+    query: Q.Query
+    filters: list[Q.Query] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)
+    expansions: list[Expansion] = field(default_factory=list)
+    has_phrase: bool = False
+    notices: list[str] = field(default_factory=list)
+
+
+def scan(text: str) -> list[Item]:
+    """Split query text into items; never raises."""
+    text = "".join(ch if ch.isprintable() else " " for ch in text[:MAX_QUERY_CHARS])
+    if text.count('"') % 2:
+        text = text.replace('"', " ")  # an unbalanced quote is read literally
+    items = []
+    for m in _ITEM.finditer(text):
+        fieldname = (m.group("field") or "").lower()
+        value = m.group("phrase") if m.group("phrase") is not None else m.group("word")
+        known = fieldname in TEXT_FIELDS + EXACT_FIELDS + DATE_FIELDS
+        if fieldname and not known:
+            value = f"{m.group('field')}:{value}"
+            fieldname = ""
+        sign = m.group("sign")
+        if not value or not value.strip():
+            continue
+        items.append(Item(value, m.group("phrase") is not None, sign, fieldname))
+    return items
+
+
+def analyze_terms(analyzer: Analyzer, text: str, primary_only: bool = False) -> list[str]:
+    """Terms of ``text`` as the index holds them, in order."""
+    return [
+        t.text
+        for t in analyzer(text, mode="query")
+        if not primary_only or getattr(t, "primary", True)
+    ]
+
+
+def date_range(value: str) -> Q.Query | None:
+    """``2024``, ``2024-05`` or ``2024-05-23``, or ``A..B`` of those, as a published range."""
+    start_text, _, end_text = value.partition("..")
+    start = _date_bound(start_text, end=False) if start_text else None
+    end = _date_bound(end_text or start_text, end=True) if (end_text or start_text) else None
+    if (start_text and start is None) or ((end_text or start_text) and end is None):
+        return None
+    return Q.DateRange("published", start, end)
+
+
+def _date_bound(text: str, end: bool) -> datetime | None:
+    m = _DATE.match(text.strip())
+    if not m:
+        return None
+    year, month, day = int(m.group(1)), m.group(2), m.group(3)
+    try:
+        if not end:
+            return datetime(year, int(month or 1), int(day or 1))
+        if day:
+            return datetime(year, int(month), int(day), 23, 59, 59)
+        if month:
+            nxt = datetime(year + int(month) // 12, int(month) % 12 + 1, 1)
+            return nxt - timedelta(seconds=1)
+        return datetime(year, 12, 31, 23, 59, 59)
+    except ValueError:
+        return None
+
+
+def _text_query(terms: list[str], phrase: bool, fields: tuple[str, ...], boost: float = 1.0):
+    """Match ``terms`` (as a phrase, or any of them) in ``fields``."""
+    subs: list[Q.Query] = []
+    for f in fields:
+        fb = boost * (TITLE_BOOST if f == "title" else 1.0)
+        if phrase and len(terms) > 1:
+            subs.append(Q.Phrase(f, terms, slop=1, boost=fb))
+        else:
+            subs.extend(Q.Term(f, t, boost=fb) for t in terms)
+    return subs[0] if len(subs) == 1 else Q.Or(subs)
+
+
+def build(
+    text: str,
+    analyzer: Analyzer,
+    aliases: list[AliasGroup] | None = None,
+    disabled_aliases: frozenset[str] = frozenset(),
+    phrases: bool = True,
+) -> BuiltQuery:
+    """Turn user text into a query; ``phrases=False`` searches quoted phrases as words."""
+    should: list[Q.Query] = []
+    must: list[Q.Query] = []
+    must_not: list[Q.Query] = []
+    filters: list[Q.Query] = []
+    all_terms: list[str] = []
+    primary: list[str] = []
+    built = BuiltQuery(Q.NullQuery)
+    for item in scan(text):
+        sub: Q.Query | None
+        if item.field in DATE_FIELDS:
+            sub = date_range(item.text)
+            if sub is None:
+                built.notices.append(f"{item.field}:{item.text} is not a date (try 2024-05)")
+                continue
+        elif item.field in EXACT_FIELDS:
+            value = item.text.lower() if item.field == "lang" else item.text
+            sub = Q.Term(item.field, value)
+        else:
+            fields = (item.field,) if item.field else ("title", "body")
+            as_phrase = item.phrase and phrases
+            terms = analyze_terms(analyzer, item.text, primary_only=as_phrase)
+            if not terms:
+                continue
+            terms = terms[: MAX_TERMS - len(all_terms)]
+            if not terms:
+                built.notices.append(f"only the first {MAX_TERMS} terms were searched")
+                break
+            built.has_phrase |= as_phrase and len(terms) > 1
+            all_terms.extend(terms)
+            if item.sign != "-":
+                primary.extend(analyze_terms(analyzer, item.text, primary_only=True))
+            if as_phrase or item.sign:
+                sub = _text_query(terms, as_phrase, fields)
+            else:
+                should.extend(_text_query([t], False, fields) for t in dict.fromkeys(terms))
+                continue
+        if item.sign == "+":
+            must.append(sub)
+        elif item.sign == "-":
+            must_not.append(sub)
+        elif item.field in EXACT_FIELDS + DATE_FIELDS:
+            filters.append(sub)
+        else:
+            should.append(sub)
+    built.expansions = expand(aliases or [], primary, disabled_aliases)
+    for exp in built.expansions:
+        for terms in exp.added_terms:
+            should.append(_text_query(list(terms), len(terms) > 1, ("title", "body"), ALIAS_BOOST))
+            all_terms.extend(terms)
+    built.terms = list(dict.fromkeys(all_terms))
+    built.filters = filters
+    positive: Q.Query | None = None
+    if should:
+        positive = should[0] if len(should) == 1 else Q.Or(should, scale=COORD_SCALE)
+    if must:
+        required = must[0] if len(must) == 1 else Q.And(must)
+        positive = Q.AndMaybe(required, positive) if positive else required
+    if positive is None and (filters or must_not):
+        positive = Q.Every()
+    if positive is None:
+        return built
+    if must_not:
+        positive = Q.AndNot(positive, must_not[0] if len(must_not) == 1 else Q.Or(must_not))
+    built.query = positive
+    return built

@@ -1,0 +1,41 @@
+"""The Whoosh schema and its version: the only place fields get their options."""
+
+from __future__ import annotations
+
+import hashlib
+
+from whoosh import fields
+
+from indexer.analysis import summit_analyzer
+from indexer.korean import USERDICT
+
+# Bump when fields, their options or the analysis change: an index built with another
+# version is refused with a message asking for `summit-search index --rebuild`.
+SCHEMA_VERSION = 1
+
+# Fields a user may name in a query (`outlet:조선비즈`), with the field searched.
+QUERY_FIELDS = ("title", "body", "outlet", "author", "lang", "summit", "published", "id")
+
+
+def analysis_fingerprint() -> str:
+    """Hash of what decides how text is analyzed, beyond the code: the user dictionary."""
+    return hashlib.sha256(USERDICT.read_bytes()).hexdigest()[:16]
+
+
+def build_schema() -> fields.Schema:
+    """Return the schema every index is created with."""
+    analyzer = summit_analyzer()
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True, sortable=True),
+        title=fields.TEXT(analyzer=analyzer, stored=True, field_boost=2.0),
+        body=fields.TEXT(analyzer=analyzer, stored=True),
+        raw=fields.STORED(),
+        outlet=fields.ID(stored=True, sortable=True),
+        author=fields.TEXT(analyzer=analyzer, stored=True, phrase=False),
+        published=fields.DATETIME(stored=True, sortable=True),
+        lang=fields.KEYWORD(stored=True, commas=True, lowercase=True),
+        summit=fields.KEYWORD(stored=True, commas=True),
+        url=fields.STORED(),
+        source=fields.ID(stored=True, sortable=True),
+        content_hash=fields.ID(stored=True, sortable=True),
+    )

@@ -1,0 +1,294 @@
+"""Query -> ranked hits with snippets, facets, alias notes and suggestions, as dataclasses."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from whoosh import query as Q
+from whoosh import sorting
+from whoosh.searching import Searcher
+
+from indexer import query as query_mod
+from indexer.aliases import CORPUS_ALIASES, AliasGroup, Expansion, load_aliases
+from indexer.snippets import Paragraph, Passage, find_matches, mark, paragraphs, passages
+from indexer.store import open_index
+
+SORTS = ("relevance", "newest", "oldest")
+FACETS = ("outlet", "lang", "summit")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked article with its highlighted passages."""
+
+    id: str
+    title: str
+    title_html: str
+    outlet: str
+    author: str
+    published: datetime | None
+    url: str
+    lang: tuple[str, ...]
+    summit: tuple[str, ...]
+    score: float
+    passages: tuple[Passage, ...]
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    """A filter value and how many matching articles have it."""
+
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrictions chosen in the interface (not typed in the query)."""
+
+    outlet: tuple[str, ...] = ()
+    lang: tuple[str, ...] = ()
+    summit: tuple[str, ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+@dataclass
+class SearchResult:
+    """A page of results and everything the interface says about the search."""
+
+    query: str
+    total: int
+    page: int
+    pagesize: int
+    sort: str
+    hits: list[Hit] = field(default_factory=list)
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    expansions: list[Expansion] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    suggestion: str | None = None
+    took_ms: float = 0.0
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    """An article with every match highlighted, paragraph by paragraph."""
+
+    id: str
+    title: str
+    outlet: str
+    author: str
+    published: datetime | None
+    url: str
+    lang: tuple[str, ...]
+    summit: tuple[str, ...]
+    body: str
+    raw: str
+    paragraphs: tuple[Paragraph, ...]
+    matches: int
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    return tuple(v for v in (value or "").split(",") if v)
+
+
+class Library:
+    """Searches one index; opens a fresh searcher per call so commits are seen at once."""
+
+    def __init__(self, index_dir: Path, aliases_path: Path = CORPUS_ALIASES) -> None:
+        self.index_dir = index_dir
+        self.ix = open_index(index_dir)
+        self.analyzer = self.ix.schema["body"].analyzer
+        self.aliases_path = aliases_path
+        self._aliases: list[AliasGroup] = []
+        self._aliases_mtime: float | None = None
+
+    def aliases(self) -> list[AliasGroup]:
+        """The alias groups, re-read when the file changes."""
+        try:
+            mtime = self.aliases_path.stat().st_mtime
+        except OSError:
+            mtime = None
+        if mtime != self._aliases_mtime:
+            self._aliases = load_aliases(
+                self.aliases_path,
+                lambda s: tuple(query_mod.analyze_terms(self.analyzer, s, primary_only=True)),
+            )
+            self._aliases_mtime = mtime
+        return self._aliases
+
+    def build(self, text: str, disabled: frozenset[str] = frozenset(), phrases: bool = True):
+        """Parse ``text`` into a query with this index's analyzer and aliases."""
+        return query_mod.build(text, self.analyzer, self.aliases(), disabled, phrases)
+
+    def search(
+        self,
+        text: str,
+        *,
+        page: int = 1,
+        pagesize: int = 10,
+        sort: str = "relevance",
+        filters: Filters = Filters(),
+        disabled_aliases: frozenset[str] = frozenset(),
+        facets: bool = True,
+    ) -> SearchResult:
+        """Run one search and return a page of hits with passages, facets and notes."""
+        started = time.perf_counter()
+        page = max(1, page)
+        sort = sort if sort in SORTS else "relevance"
+        result = SearchResult(text, 0, page, pagesize, sort)
+        built = self.build(text, disabled_aliases)
+        result.notices.extend(built.notices)
+        result.expansions = built.expansions
+        if built.query is Q.NullQuery:
+            if text.strip():
+                result.notices.append("nothing searchable in the query: try words or names")
+            result.took_ms = (time.perf_counter() - started) * 1000
+            return result
+        with self.ix.searcher() as s:
+            results = self._run(s, built, filters, page, pagesize, sort, facets)
+            if results.total == 0 and built.has_phrase:
+                built = self.build(text, disabled_aliases, phrases=False)
+                results = self._run(s, built, filters, page, pagesize, sort, facets)
+                result.notices.append(
+                    "no article has the exact phrase; showing articles with its words"
+                )
+            result.total = results.total
+            result.facets = results.facets
+            terms = set(built.terms)
+            result.hits = [self._hit(fields, score, terms) for fields, score in results.page]
+            if result.total < 3:
+                result.suggestion = self._suggest(s, text, built, filters, result.total)
+        result.took_ms = (time.perf_counter() - started) * 1000
+        return result
+
+    def _run(self, s, built, filters, page, pagesize, sort, facets) -> _Page:
+        flt = _filter_query(built.filters, filters)
+        kwargs: dict[str, object] = {"limit": page * pagesize, "filter": flt}
+        if sort != "relevance":
+            kwargs["sortedby"] = sorting.FieldFacet("published", reverse=sort == "newest")
+        if facets:
+            kwargs["groupedby"] = {
+                "outlet": sorting.FieldFacet("outlet"),
+                "lang": sorting.FieldFacet("lang", allow_overlap=True),
+                "summit": sorting.FieldFacet("summit", allow_overlap=True),
+            }
+            kwargs["maptype"] = sorting.Count
+        results = s.search(built.query, **kwargs)
+        counts: dict[str, list[FacetValue]] = {}
+        if facets:
+            for name in FACETS:
+                groups = results.groups(name)
+                counts[name] = sorted(
+                    (FacetValue(str(k), v) for k, v in groups.items() if k),
+                    key=lambda f: (-f.count, f.value),
+                )
+        start = (page - 1) * pagesize
+        hits = [(results[i].fields(), results[i].score) for i in range(start, len(results.top_n))]
+        return _Page(len(results), hits, counts)
+
+    def _hit(self, fields: dict, score: float | None, terms: set[str]) -> Hit:
+        body = fields.get("body", "")
+        title = fields.get("title", "")
+
+        title_marks = find_matches(title, terms, self.analyzer)
+        return Hit(
+            id=fields["id"],
+            title=title,
+            title_html=mark(title, 0, len(title), title_marks),
+            outlet=fields.get("outlet", ""),
+            author=fields.get("author", ""),
+            published=fields.get("published"),
+            url=fields.get("url", ""),
+            lang=_split(fields.get("lang")),
+            summit=_split(fields.get("summit")),
+            score=float(score or 0.0),
+            passages=tuple(passages(body, terms, self.analyzer)),
+        )
+
+    def _suggest(self, s: Searcher, text, built, filters, total: int) -> str | None:
+        """A corrected query that finds more, for terms the index does not know."""
+        corrector = s.corrector("body")
+        corrected = text
+        changed = False
+        for term in built.terms:
+            if s.doc_frequency("body", term) > 0:
+                continue
+            best = corrector.suggest(term, limit=1, maxdist=1)
+            if best and term in corrected:
+                corrected = corrected.replace(term, best[0])
+                changed = True
+        if not changed:
+            return None
+        alt = self.build(corrected)
+        if alt.query is Q.NullQuery:
+            return None
+        count = len(s.search(alt.query, limit=1, filter=_filter_query(alt.filters, filters)))
+        return corrected if count > total else None
+
+    def search_batch(
+        self, queries: Iterable[tuple[str, str]], limit: int = 100
+    ) -> Iterator[tuple[str, list[tuple[str, float]]]]:
+        """Rank ids for many queries with one searcher (for evaluation): (qid, [(id, score)])."""
+        with self.ix.searcher() as s:
+            for qid, text in queries:
+                built = self.build(text)
+                if built.query is Q.NullQuery:
+                    yield qid, []
+                    continue
+                results = s.search(built.query, limit=limit)
+                if len(results) == 0 and built.has_phrase:
+                    results = s.search(self.build(text, phrases=False).query, limit=limit)
+                yield qid, [(hit["id"], float(hit.score or 0.0)) for hit in results]
+
+    def article(self, doc_id: str, text: str = "") -> ArticleView | None:
+        """One article by id, with the matches of query ``text`` highlighted."""
+        with self.ix.searcher() as s:
+            fields = s.document(id=doc_id)
+        if fields is None:
+            return None
+        terms = set(self.build(text).terms) if text else set()
+        body = fields.get("body", "")
+        paras = tuple(paragraphs(body, terms, self.analyzer))
+        return ArticleView(
+            id=fields["id"],
+            title=fields.get("title", ""),
+            outlet=fields.get("outlet", ""),
+            author=fields.get("author", ""),
+            published=fields.get("published"),
+            url=fields.get("url", ""),
+            lang=_split(fields.get("lang")),
+            summit=_split(fields.get("summit")),
+            body=body,
+            raw=fields.get("raw", ""),
+            paragraphs=paras,
+            matches=sum(p.matches for p in paras),
+        )
+
+
+@dataclass
+class _Page:
+    total: int
+    page: list[tuple[dict, float | None]]
+    facets: dict[str, list[FacetValue]]
+
+
+def _filter_query(typed: list[Q.Query], filters: Filters) -> Q.Query | None:
+    parts: list[Q.Query] = list(typed)
+    for name in FACETS:
+        values = getattr(filters, name)
+        if values:
+            parts.append(Q.Or([Q.Term(name, v) for v in values]))
+    if filters.date_from or filters.date_to:
+        start = (
+            datetime.combine(filters.date_from, datetime.min.time()) if filters.date_from else None
+        )
+        end = datetime.combine(filters.date_to, datetime.max.time()) if filters.date_to else None
+        parts.append(Q.DateRange("published", start, end))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else Q.And(parts)

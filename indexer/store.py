@@ -1,0 +1,319 @@
+"""Open or create the index; add, update and remove articles; commit durably."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.index import LockError
+from whoosh.writing import SegmentWriter
+
+from indexer.documents import Article, Rejected, discover, load_file
+from indexer.schema import SCHEMA_VERSION, analysis_fingerprint, build_schema
+
+META_FILE = "summit-search.json"
+# Articles per commit: a crash loses at most the batch under way, never what was committed.
+COMMIT_EVERY = 5000
+# Memory for the writer's in-memory segment; far fewer flushes and merges than Whoosh's 128.
+WRITER_LIMIT_MB = 384
+
+
+class IndexError_(Exception):
+    """Base class for index problems a user can act on."""
+
+
+class IndexVersionError(IndexError_):
+    """The index on disk was built by another schema or analyzer version."""
+
+
+class IndexMissing(IndexError_):
+    """There is no index at the given location."""
+
+
+class IndexBusy(IndexError_):
+    """Another job holds the index's write lock beyond the timeout."""
+
+
+@dataclass
+class IndexReport:
+    """What one indexing run did: ids added, updated, unchanged, removed, and failures."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[Rejected] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line: counts of each outcome."""
+        return (
+            f"{len(self.added)} added, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged, {len(self.removed)} removed, "
+            f"{len(self.failed)} failed"
+        )
+
+
+def _meta() -> dict[str, object]:
+    return {"schema_version": SCHEMA_VERSION, "analysis": analysis_fingerprint()}
+
+
+def index_exists(index_dir: Path) -> bool:
+    """True if ``index_dir`` holds an index."""
+    return index_dir.is_dir() and whoosh_index.exists_in(str(index_dir))
+
+
+def open_index(index_dir: Path) -> whoosh_index.Index:
+    """Open an existing index, refusing one built by another schema or analyzer version."""
+    if not index_exists(index_dir):
+        raise IndexMissing(f"no index at {index_dir}: run `summit-search index` first")
+    try:
+        meta = json.loads((index_dir / META_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        meta = {}
+    if meta != _meta():
+        raise IndexVersionError(
+            f"the index at {index_dir} was built by another version of Summit Search "
+            f"(schema {meta.get('schema_version', '?')}, this is {SCHEMA_VERSION}): "
+            "run `summit-search index --rebuild` to rebuild it"
+        )
+    return whoosh_index.open_dir(str(index_dir))
+
+
+def create_index(index_dir: Path) -> whoosh_index.Index:
+    """Create an empty index at ``index_dir``, replacing any index there."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    ix = whoosh_index.create_in(str(index_dir), build_schema())
+    meta = index_dir / META_FILE
+    tmp = meta.with_suffix(".tmp")
+    tmp.write_text(json.dumps(_meta()), encoding="utf-8")
+    os.replace(tmp, meta)
+    sync_dir(index_dir)
+    return ix
+
+
+def sync_dir(index_dir: Path) -> None:
+    """fsync every file of the index and the directory itself.
+
+    Whoosh renames its table of contents into place without fsync; after this returns, the
+    last commit survives a power loss.
+    """
+    for entry in os.scandir(index_dir):
+        if entry.is_file():
+            fd = os.open(entry.path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    fd = os.open(index_dir, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def writer(
+    ix: whoosh_index.Index, timeout: float = 30.0, on_wait: Callable[[str], None] | None = None
+) -> SegmentWriter:
+    """Take the index's write lock, waiting up to ``timeout`` seconds with a message."""
+    try:
+        return ix.writer(limitmb=WRITER_LIMIT_MB)
+    except LockError:
+        if on_wait:
+            on_wait(f"another job is writing to the index; waiting up to {timeout:.0f} s")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        time.sleep(0.2)
+        try:
+            return ix.writer(limitmb=WRITER_LIMIT_MB)
+        except LockError:
+            continue
+    raise IndexBusy(f"the index is locked by another job (waited {timeout:.0f} s); try later")
+
+
+def _document(article: Article, origin: str) -> dict[str, object]:
+    doc: dict[str, object] = {
+        "id": article.id,
+        "title": article.title,
+        "body": article.body,
+        "raw": article.raw,
+        "outlet": article.outlet,
+        "author": article.author,
+        "lang": ",".join(article.lang),
+        "summit": ",".join(article.summit),
+        "url": article.url,
+        "source": origin,
+        "content_hash": article.content_hash,
+    }
+    if article.published is not None:
+        doc["published"] = article.published
+    return doc
+
+
+def _existing(ix: whoosh_index.Index) -> tuple[dict[str, str], dict[str, str]]:
+    """Map id -> content hash and id -> origin file for every article in the index."""
+    hashes: dict[str, str] = {}
+    origins: dict[str, str] = {}
+    # Columns, not stored fields: reading every stored body of a large index takes minutes.
+    with ix.reader() as reader:
+        if reader.doc_count() == 0:
+            return hashes, origins
+        ids = reader.column_reader("id")
+        content = reader.column_reader("content_hash")
+        source = reader.column_reader("source")
+        for docnum in reader.all_doc_ids():
+            hashes[ids[docnum]] = content[docnum]
+            origins[ids[docnum]] = source[docnum]
+    return hashes, origins
+
+
+Progress = Callable[[int, int, str], None]
+
+
+def index_paths(
+    index_dir: Path,
+    paths: Sequence[Path],
+    *,
+    rebuild: bool = False,
+    prune: bool = False,
+    progress: Progress | None = None,
+    on_wait: Callable[[str], None] | None = None,
+    lock_timeout: float = 30.0,
+) -> IndexReport:
+    """Index the article files under ``paths`` incrementally; return what happened."""
+    files = list(discover(paths))
+    ix = (
+        create_index(index_dir) if rebuild or not index_exists(index_dir) else open_index(index_dir)
+    )
+    hashes, origins = _existing(ix)
+    report = IndexReport()
+    seen: dict[str, str] = {}
+    processed: set[str] = set()
+    w = writer(ix, lock_timeout, on_wait)
+    pending = 0
+    try:
+        for n, (path, root) in enumerate(files, 1):
+            origin = str(path.resolve())
+            processed.add(origin)
+            for item in load_file(path, root):
+                pending += _apply(w, item, origin, hashes, seen, report)
+            if pending >= COMMIT_EVERY:
+                _commit(w, index_dir)
+                w, pending = writer(ix, lock_timeout, on_wait), 0
+            if progress:
+                progress(n, len(files), path.name)
+        if prune:
+            gone = [
+                i for i, o in origins.items()
+                if i not in seen and (o in processed or (o and not os.path.exists(o)))
+            ]  # fmt: skip
+            for doc_id in gone:
+                w.delete_by_term("id", doc_id)
+            report.removed.extend(gone)
+        _commit(w, index_dir)
+    except BaseException:
+        w.cancel()
+        raise
+    return report
+
+
+def _apply(
+    w: SegmentWriter,
+    item: Article | Rejected,
+    origin: str,
+    hashes: dict[str, str],
+    seen: dict[str, str],
+    report: IndexReport,
+) -> int:
+    """Write one article if new or changed; return 1 if it was written."""
+    if isinstance(item, Rejected):
+        report.failed.append(item)
+        return 0
+    if item.id in seen:
+        # Whoosh alone would keep both copies; the first file to claim an id keeps it.
+        report.failed.append(
+            Rejected(item.source, f"duplicate id {item.id!r}, first in {seen[item.id]}")
+        )
+        return 0
+    seen[item.id] = item.source
+    old = hashes.get(item.id)
+    if old == item.content_hash:
+        report.unchanged.append(item.id)
+        return 0
+    if old is None:
+        w.add_document(**_document(item, origin))
+        report.added.append(item.id)
+    else:
+        w.update_document(**_document(item, origin))
+        report.updated.append(item.id)
+    return 1
+
+
+def _commit(w: SegmentWriter, index_dir: Path) -> None:
+    w.commit()
+    sync_dir(index_dir)
+
+
+def add_articles(
+    index_dir: Path, articles: Iterable[Article | Rejected], lock_timeout: float = 30.0
+) -> IndexReport:
+    """Add or update articles that do not come from a file under a source folder (uploads)."""
+    ix = open_index(index_dir) if index_exists(index_dir) else create_index(index_dir)
+    hashes, _ = _existing(ix)
+    report = IndexReport()
+    seen: dict[str, str] = {}
+    w = writer(ix, lock_timeout)
+    try:
+        for item in articles:
+            _apply(w, item, "", hashes, seen, report)
+        _commit(w, index_dir)
+    except BaseException:
+        w.cancel()
+        raise
+    return report
+
+
+def remove_ids(index_dir: Path, ids: Sequence[str], lock_timeout: float = 30.0) -> list[str]:
+    """Remove the articles with these ids; return the ids that were present."""
+    ix = open_index(index_dir)
+    hashes, _ = _existing(ix)
+    present = [i for i in ids if i in hashes]
+    w = writer(ix, lock_timeout)
+    try:
+        for doc_id in present:
+            w.delete_by_term("id", doc_id)
+        _commit(w, index_dir)
+    except BaseException:
+        w.cancel()
+        raise
+    return present
+
+
+def stats(index_dir: Path) -> dict[str, object]:
+    """Articles, languages, outlets, date range, size on disk and schema version."""
+    ix = open_index(index_dir)
+    langs: dict[str, int] = {}
+    outlets: dict[str, int] = {}
+    dates = []
+    with ix.searcher() as s:
+        for fields in s.all_stored_fields():
+            for lang in filter(None, fields.get("lang", "").split(",")):
+                langs[lang] = langs.get(lang, 0) + 1
+            outlet = fields.get("outlet") or "(unknown)"
+            outlets[outlet] = outlets.get(outlet, 0) + 1
+            if fields.get("published"):
+                dates.append(fields["published"])
+        count = s.doc_count()
+    size = sum(e.stat().st_size for e in os.scandir(index_dir) if e.is_file())
+    return {
+        "articles": count,
+        "languages": dict(sorted(langs.items(), key=lambda kv: -kv[1])),
+        "outlets": dict(sorted(outlets.items(), key=lambda kv: -kv[1])),
+        "date_range": [min(dates).isoformat(), max(dates).isoformat()] if dates else None,
+        "index_bytes": size,
+        "schema_version": SCHEMA_VERSION,
+    }
