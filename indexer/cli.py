@@ -183,3 +183,19 @@ def stats(index_dir: Path | None, as_json: bool) -> None:
         return
     for key, value in info.items():
         click.echo(f"{key}: {value}")
+
+
+@main.command()
+@INDEX_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
+def serve(index_dir: Path | None, host: str, port: int) -> None:
+    """Serve the search UI under waitress (builds the index from the corpus if missing)."""
+    from webui.serve import serve as run_server
+
+    target = _index_dir(index_dir)
+    if not store.index_exists(target):
+        click.echo(f"no index at {target}; building it from {CORPUS_DIR}", err=True)
+        report = run_index(target, [CORPUS_DIR])
+        click.echo(f"{target}: {report.summary()}", err=True)
+    run_server(target, host, port)
