@@ -108,7 +108,10 @@ def _terms(text: str) -> Iterator[tuple[str, int, int, bool]]:
         elif kind == "num":
             yield m.group().replace(",", ""), start, end, True
         else:
-            yield m.group(), start, end, True
+            word = m.group()
+            if word[-2:] in ("'s", "’s", "'S", "’S"):
+                word, end = word[:-2], end - 2  # possessive: Japan's finds Japan
+            yield word, start, end, True
 
 
 def _locate(text: str) -> list[tuple[korean.Morpheme, int, int]]:

@@ -21,7 +21,10 @@ MAX_TERMS = 64
 # Coordination: each further matched query term multiplies the score (rewards matching more).
 COORD_SCALE = 0.9
 TITLE_BOOST = 2.0
+LEAD_BOOST = 1.0
 ALIAS_BOOST = 0.6
+SEARCH_FIELDS = ("title", "lead", "body")
+FIELD_BOOSTS = {"title": TITLE_BOOST, "lead": LEAD_BOOST}
 # Fields a user may name, and what the value is searched as.
 TEXT_FIELDS = ("title", "body", "author")
 EXACT_FIELDS = ("outlet", "lang", "summit", "id")
@@ -116,7 +119,7 @@ def _text_query(terms: list[str], phrase: bool, fields: tuple[str, ...], boost: 
     """Match ``terms`` (as a phrase, or any of them) in ``fields``."""
     subs: list[Q.Query] = []
     for f in fields:
-        fb = boost * (TITLE_BOOST if f == "title" else 1.0)
+        fb = boost * FIELD_BOOSTS.get(f, 1.0)
         if phrase and len(terms) > 1:
             subs.append(Q.Phrase(f, terms, slop=1, boost=fb))
         else:
@@ -150,7 +153,7 @@ def build(
             value = item.text.lower() if item.field == "lang" else item.text
             sub = Q.Term(item.field, value)
         else:
-            fields = (item.field,) if item.field else ("title", "body")
+            fields = (item.field,) if item.field else SEARCH_FIELDS
             as_phrase = item.phrase and phrases
             terms = analyze_terms(analyzer, item.text, primary_only=as_phrase)
             if not terms:
@@ -179,7 +182,7 @@ def build(
     built.expansions = expand(aliases or [], primary, disabled_aliases)
     for exp in built.expansions:
         for terms in exp.added_terms:
-            should.append(_text_query(list(terms), len(terms) > 1, ("title", "body"), ALIAS_BOOST))
+            should.append(_text_query(list(terms), len(terms) > 1, SEARCH_FIELDS, ALIAS_BOOST))
             all_terms.extend(terms)
     built.terms = list(dict.fromkeys(all_terms))
     built.filters = filters

@@ -22,6 +22,18 @@ def analysis_fingerprint() -> str:
     return hashlib.sha256(USERDICT.read_bytes()).hexdigest()[:16]
 
 
+LEAD_CHARS = 300
+
+
+def lead_of(body: str) -> str:
+    """The start of the body up to the first sentence end after LEAD_CHARS characters."""
+    if len(body) <= LEAD_CHARS:
+        return body
+    cut = min((i for i in (body.find(". ", LEAD_CHARS), body.find("다.", LEAD_CHARS)) if i >= 0),
+              default=LEAD_CHARS)
+    return body[: cut + 2]
+
+
 def build_schema() -> fields.Schema:
     """Return the schema every index is created with."""
     analyzer = summit_analyzer()
@@ -29,6 +41,8 @@ def build_schema() -> fields.Schema:
         id=fields.ID(stored=True, unique=True, sortable=True),
         title=fields.TEXT(analyzer=analyzer, stored=True, field_boost=2.0),
         body=fields.TEXT(analyzer=analyzer, stored=True),
+        # The first sentences of the body: news puts the story's key words in its lead.
+        lead=fields.TEXT(analyzer=analyzer),
         raw=fields.STORED(),
         outlet=fields.ID(stored=True, sortable=True),
         author=fields.TEXT(analyzer=analyzer, stored=True, phrase=False),

@@ -14,6 +14,7 @@ from whoosh.searching import Searcher
 
 from indexer import query as query_mod
 from indexer.aliases import CORPUS_ALIASES, AliasGroup, Expansion, load_aliases
+from indexer.ranking import SummitBM25
 from indexer.snippets import Paragraph, Passage, find_matches, mark, paragraphs, passages
 from indexer.store import open_index
 
@@ -103,6 +104,7 @@ class Library:
         self.index_dir = index_dir
         self.ix = open_index(index_dir)
         self.analyzer = self.ix.schema["body"].analyzer
+        self.weighting = SummitBM25()
         self.aliases_path = aliases_path
         self._aliases: list[AliasGroup] = []
         self._aliases_mtime: float | None = None
@@ -149,7 +151,7 @@ class Library:
                 result.notices.append("nothing searchable in the query: try words or names")
             result.took_ms = (time.perf_counter() - started) * 1000
             return result
-        with self.ix.searcher() as s:
+        with self.ix.searcher(weighting=self.weighting) as s:
             results = self._run(s, built, filters, page, pagesize, sort, facets)
             if results.total == 0 and built.has_phrase:
                 built = self.build(text, disabled_aliases, phrases=False)
@@ -234,7 +236,7 @@ class Library:
         self, queries: Iterable[tuple[str, str]], limit: int = 100
     ) -> Iterator[tuple[str, list[tuple[str, float]]]]:
         """Rank ids for many queries with one searcher (for evaluation): (qid, [(id, score)])."""
-        with self.ix.searcher() as s:
+        with self.ix.searcher(weighting=self.weighting) as s:
             for qid, text in queries:
                 built = self.build(text)
                 if built.query is Q.NullQuery:
@@ -247,7 +249,7 @@ class Library:
 
     def article(self, doc_id: str, text: str = "") -> ArticleView | None:
         """One article by id, with the matches of query ``text`` highlighted."""
-        with self.ix.searcher() as s:
+        with self.ix.searcher(weighting=self.weighting) as s:
             fields = s.document(id=doc_id)
         if fields is None:
             return None

@@ -1,0 +1,74 @@
+"""Flask front end: ``create_app`` declares the configuration and wires the blueprints."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from indexer.config import CORPUS_DIR, default_index_dir
+
+
+def _paths(value: str) -> list[Path]:
+    return [Path(p) for p in value.split(os.pathsep) if p]
+
+
+# Environment variables that override a setting, and how their text becomes a value.
+# The index location is read by ``default_index_dir`` ($SUMMIT_SEARCH_INDEX), as in the CLI.
+ENV_OVERRIDES: dict[str, tuple[str, Callable[[str], Any]]] = {
+    "PAGE_SIZE": ("SUMMIT_SEARCH_PAGE_SIZE", int),
+    "ADMIN_TOKEN": ("SUMMIT_SEARCH_ADMIN_TOKEN", str),
+    "MAX_CONTENT_LENGTH": ("SUMMIT_SEARCH_MAX_UPLOAD", int),
+    "SOURCE_DIRS": ("SUMMIT_SEARCH_SOURCE_DIRS", _paths),
+    "SECRET_KEY": ("SUMMIT_SEARCH_SECRET_KEY", str),
+}
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then environment overrides, then ``test_config``."""
+    app = Flask(__name__)
+    app.config.from_mapping(
+        # The index to search; the CLI builds it (`summit-search index`) at the same place.
+        INDEX_DIR=default_index_dir(),
+        # Results per page.
+        PAGE_SIZE=10,
+        # The admin password. None: one is generated below and `serve` prints it once.
+        ADMIN_TOKEN=None,
+        # Largest request body accepted (uploads); bigger ones get a 413 page.
+        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+        # Folders the admin page's reindex button indexes incrementally.
+        SOURCE_DIRS=[CORPUS_DIR],
+        # Signs the session cookie (admin login, CSRF token). Random: restarts log admins out.
+        SECRET_KEY=secrets.token_hex(32),
+        # The session cookie never goes to scripts or to cross-site requests.
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+    )
+    for key, (name, parse) in ENV_OVERRIDES.items():
+        if os.environ.get(name):
+            app.config[key] = parse(os.environ[name])
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    app.config["INDEX_DIR"] = Path(app.config["INDEX_DIR"])
+    app.config["SOURCE_DIRS"] = [Path(p) for p in app.config["SOURCE_DIRS"]]
+    app.config["ADMIN_TOKEN_GENERATED"] = not app.config["ADMIN_TOKEN"]
+    if not app.config["ADMIN_TOKEN"]:
+        app.config["ADMIN_TOKEN"] = secrets.token_urlsafe(18)
+
+    from webui import admin, api, csrf, i18n, jobs, library, pages, security
+    from webui.quote import http_url
+
+    library.init_app(app)
+    jobs.init_app(app)
+    security.init_app(app)
+    csrf.init_app(app)
+    i18n.init_app(app)
+    app.jinja_env.filters["http_url"] = http_url
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(admin.bp)
+    return app

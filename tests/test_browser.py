@@ -1,0 +1,209 @@
+"""The main journeys in a real headless Chromium (Debian's), served by waitress."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import waitress
+from conftest import ADMIN_TOKEN, make_app
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SHOTS = Path(os.environ.get("SUMMIT_SEARCH_SHOTS", "/tmp/shots"))
+S002 = "002_4eef7aca86074d55.txt"
+S003 = "003_d2343a382aed7d1a.txt"
+UPLOAD_TEXT = (
+    "캥거루어휘 정상회의 현장 메모\n\n"
+    "회의장 밖에서 만난 참가자들은 캥거루어휘 라는 낯선 말을 두고 이야기를 나눴다.\n"
+    "이 말은 브라우저 시험에서 올린 기사에만 들어 있다.\n"
+)
+
+pytestmark = pytest.mark.skipif(
+    not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} missing: run `bash .ci/setup --test`"
+)
+
+
+@pytest.fixture(scope="module")
+def base_url(corpus_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app over a private index copy, under waitress on a free port of 127.0.0.1."""
+    index_dir = tmp_path_factory.mktemp("browser") / "index"
+    shutil.copytree(corpus_index, index_dir)
+    server = waitress.create_server(
+        make_app(index_dir, MAX_CONTENT_LENGTH=1024 * 1024), host="127.0.0.1", port=0, threads=4
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+    server.task_dispatcher.shutdown()
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[playwright_sync.Browser]:
+    """Headless Chromium, driven by Playwright (which never downloads a browser here)."""
+    with playwright_sync.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: playwright_sync.Browser, base_url: str) -> Iterator[playwright_sync.Page]:
+    """A Korean-speaking tab that may use the clipboard; fails the test on any page error."""
+    context = browser.new_context(
+        base_url=base_url,
+        locale="ko-KR",
+        permissions=["clipboard-read", "clipboard-write"],
+        viewport={"width": 1280, "height": 900},
+    )
+    tab = context.new_page()
+    problems: list[str] = []
+    tab.on("pageerror", lambda exc: problems.append(str(exc)))
+    # CSP violations and failed loads show up as console errors; a 403 is the designed answer
+    # to a wrong admin token, which one journey tries.
+    tab.on(
+        "console",
+        lambda msg: (
+            problems.append(msg.text)
+            if msg.type == "error" and "status of 403" not in msg.text
+            else None
+        ),
+    )
+    yield tab
+    context.close()
+    assert problems == []
+
+
+def api(base_url: str, path: str) -> dict:
+    with urllib.request.urlopen(base_url + path) as response:
+        return json.load(response)
+
+
+def shot(page: playwright_sync.Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+
+
+def hit_ids(page: playwright_sync.Page) -> list[str]:
+    return page.locator("li.hit").evaluate_all("els => els.map(e => e.dataset.id)")
+
+
+def test_korean_search_with_highlights_and_a_filter(page: playwright_sync.Page) -> None:
+    page.goto("/help")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "q"
+    page.goto("/")
+    page.locator("body").click()
+    page.keyboard.press("/")
+    page.keyboard.type("정상회의")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/?q=*")
+    assert page.locator("#summary").inner_text().startswith("기사 4건")
+    assert hit_ids(page)[0] == "001_7ad3c6ee62ab7cbe.txt"
+    marks = page.locator("li.hit mark").all_inner_texts()
+    assert marks and set(marks) <= {"정상회의", "정상", "회의"}
+    assert page.locator("li.hit mark").first.evaluate("m => getComputedStyle(m).backgroundColor")
+    shot(page, "search")
+    page.locator('a.facet-value[data-facet="outlet"][data-value="쿠키뉴스"]').click()
+    page.wait_for_url("**outlet=*")
+    assert hit_ids(page) == [S002]
+    assert page.locator('a.facet-value.on[data-value="쿠키뉴스"] .count').inner_text() == "1"
+    shot(page, "search-filtered")
+    page.go_back()
+    assert len(hit_ids(page)) == 4
+    page.select_option("select[name=sort]", "oldest")
+    page.wait_for_url("**sort=oldest*")
+    assert hit_ids(page)[:2] == ["001_7ad3c6ee62ab7cbe.txt", S002]
+
+
+def test_article_view_and_match_navigation(page: playwright_sync.Page) -> None:
+    page.goto("/?q=기본법")
+    page.locator("li.hit h2 a").first.click()
+    page.wait_for_url(f"**/articles/{S003}?q=*")
+    assert page.locator("h1").inner_text().startswith("[과기정통부]")
+    assert page.locator("#match-count").inner_text() == "일치 6곳"
+    page.locator("#next-match").click()
+    assert page.locator("#match-count").inner_text() == "1 / 6"
+    assert page.locator("#body mark.current").inner_text() == "법"
+    page.locator("#next-match").click()
+    assert page.locator("#body mark.current").inner_text() == "기본법"
+    assert page.locator("#body mark.current").is_visible()
+    page.locator("#prev-match").click()
+    page.locator("#prev-match").click()
+    assert page.locator("#match-count").inner_text() == "6 / 6"
+    page.locator("#next-match").click()
+    shot(page, "article")
+    page.locator("#raw-link").click()
+    page.wait_for_url("**view=raw*")
+    assert "과학기술정보통신부는" in page.locator("#raw").inner_text()
+
+
+def test_quote_copies_the_exact_passage(page: playwright_sync.Page, base_url: str) -> None:
+    page.goto("/?q=기본법")
+    passage = api(base_url, "/api/search?q=%EA%B8%B0%EB%B3%B8%EB%B2%95")["hits"][0]["passages"][0]
+    body = api(base_url, f"/api/articles/{S003}")["body"]
+    page.locator("li.hit .quote button[data-format=plain]").first.click()
+    page.locator("li.hit .quote-status").first.wait_for(state="visible")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    text, citation = copied.split("\n\n— ")
+    assert text == body[passage["start"] : passage["end"]] == passage["text"]
+    assert citation.startswith("대한민국 정책브리핑, “[과기정통부] 인공지능 행동 정상회의")
+    assert page.locator("li.hit .quote-status").first.inner_text() == "복사했습니다"
+    page.locator("li.hit .quote button[data-format=markdown]").first.click()
+    markdown = page.evaluate("navigator.clipboard.readText()")
+    assert markdown.startswith(f"> {passage['text']}\n>\n> — 대한민국 정책브리핑")
+    # In the article view a paragraph's Quote gives that paragraph, character for character.
+    page.locator("li.hit .quote a.permalink").first.click()
+    page.wait_for_url("**at=*")
+    cited = page.locator(".para.cited")
+    assert cited.get_attribute("id") == "p4"
+    cited.locator("button[data-format=plain]").click()
+    paragraph = api(base_url, f"/api/articles/{S003}")["paragraphs"][3]
+    assert page.evaluate("navigator.clipboard.readText()").split("\n\n— ")[0] == paragraph["text"]
+
+
+def test_admin_upload_then_find_it(
+    page: playwright_sync.Page, tmp_path: Path, base_url: str
+) -> None:
+    page.goto("/admin")
+    page.fill("#token", "wrong")
+    page.click("form[action='/admin/login'] button")
+    assert page.locator(".error-msg").inner_text() == "토큰이 맞지 않습니다."
+    page.fill("#token", ADMIN_TOKEN)
+    page.click("form[action='/admin/login'] button")
+    page.wait_for_selector("#files")
+    article = tmp_path / "캥거루 기사.txt"
+    article.write_text(UPLOAD_TEXT, encoding="utf-8")
+    page.set_input_files("#files", [str(article)])
+    page.click("form[action='/admin/upload'] button")
+    page.wait_for_selector("#report")
+    assert page.locator("#report tr.added td").inner_text() == "uploads/캥거루_기사.txt"
+    shot(page, "admin-upload")
+    page.click("#reindex")
+    # A locator, not wait_for_function: the page's CSP forbids the eval that would need.
+    page.locator("#job[data-state=done]").wait_for()
+    assert page.locator("#job-text").inner_text().startswith("완료: 추가 0 · 갱신 0 · 변경 없음 5")
+    shot(page, "admin")
+    page.goto("/")
+    page.fill("#q", "캥거루어휘")
+    page.press("#q", "Enter")
+    page.wait_for_url("**/?q=*")
+    assert hit_ids(page) == ["uploads/캥거루_기사.txt"]
+    assert page.locator("li.hit mark").first.inner_text() == "캥거루어휘"

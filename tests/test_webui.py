@@ -1,0 +1,528 @@
+"""webui public side: search page, article view, help, language, API, OpenSearch, headers."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import SCRIPT, SCRIPT_QUERY, make_app
+from flask.testing import FlaskClient
+
+from indexer.search import Library
+from webui import create_app
+
+S000 = "000_c757f4b4d642b6d7.txt"
+S001 = "001_7ad3c6ee62ab7cbe.txt"
+S002 = "002_4eef7aca86074d55.txt"
+S003 = "003_d2343a382aed7d1a.txt"
+S004 = "004_5cdf526b4304e4e8.txt"
+FIXTURE = "fixtures/script.jsonl"
+KO = {"Accept-Language": "ko-KR,ko;q=0.9"}
+EN = {"Accept-Language": "en-US,en;q=0.9"}
+
+
+def hit_ids(page: str) -> list[str]:
+    return [html.unescape(i) for i in re.findall(r'<li class="hit" data-id="([^"]+)"', page)]
+
+
+def get(client: FlaskClient, url: str, **kwargs: object) -> tuple[int, str]:
+    response = client.get(url, **kwargs)
+    return response.status_code, response.get_data(as_text=True)
+
+
+# --- search page -----------------------------------------------------------------------------
+
+SEARCHES = [
+    ("/?q=기본법", [S003]),
+    ("/?q=정상회의", [S001, S002, S003, S000]),
+    ('/?q="서울 정상회의"', [S000, S002]),
+    ("/?q=유네스코 -기업", [S002]),
+    ("/?q=정상회의 outlet:쿠키뉴스", [S002]),
+    ("/?q=published:2024-05", [S001, S002]),
+    ("/?q=title:정상회의", [S001, S002, S003, S000]),
+    (f"/?q={SCRIPT_QUERY}", [FIXTURE]),
+    ("/?q=AI", [S000, S003, S001, S004, S002]),
+    ("/?q=AI&noalias=AI", [S001, S000, S004, S002, S003]),
+    ("/?q=AI&outlet=쿠키뉴스", [S002]),
+    ("/?q=AI&outlet=쿠키뉴스&outlet=조선비즈", [S004, S002]),
+    ("/?q=AI&lang=en", [S003]),
+    ("/?q=AI&summit=Paris+2025", [S003]),
+    ("/?q=AI&from=2024-05-23&to=2024-05-23", [S001, S002]),
+    ("/?q=AI&sort=oldest", [S001, S002, S000, S003, S004]),
+    ("/?q=ㅁㄴㅇ", []),
+]
+
+
+@pytest.mark.parametrize(("url", "expected"), SEARCHES)
+def test_search_ranks_exact_ids(client: FlaskClient, url: str, expected: list[str]) -> None:
+    status, page = get(client, url)
+    assert status == 200
+    assert hit_ids(page) == expected
+
+
+def test_search_page_shows_highlights_total_and_metadata(client: FlaskClient) -> None:
+    status, page = get(client, "/?q=기본법", headers=KO)
+    assert status == 200
+    assert re.search(r'<p class="summary" id="summary">기사 1건 · \d+ms</p>', page)
+    assert "<mark>기본법</mark>" in page
+    assert f'href="/articles/{S003}?q=%EA%B8%B0%EB%B3%B8%EB%B2%95"' in page
+    assert '<span class="outlet">대한민국 정책브리핑</span>' in page
+    assert '<span class="langs">한국어, 영어</span>' in page
+    assert '<label for="q">기사 검색</label>' in page
+
+
+def test_front_page_without_query_offers_examples(client: FlaskClient) -> None:
+    status, page = get(client, "/")
+    assert status == 200
+    assert hit_ids(page) == []
+    assert 'href="/?q=%EA%B8%B0%EB%B3%B8%EB%B2%95">기본법</a>' in page
+
+
+def facet_counts(page: str, name: str) -> list[tuple[str, int, bool]]:
+    pattern = (
+        rf'<a href="[^"]*"\s+class="facet-value( on)?"[^>]*data-facet="{name}" '
+        r'data-value="([^"]*)">.*?<span class="count">(\d+)</span>'
+    )
+    return [(html.unescape(v), int(c), bool(on)) for on, v, c in re.findall(pattern, page, re.S)]
+
+
+def test_facets_have_counts_and_toggle_links(client: FlaskClient) -> None:
+    _, page = get(client, "/?q=AI")
+    assert facet_counts(page, "lang") == [("ko", 5, False), ("en", 1, False)]
+    assert facet_counts(page, "summit") == [("Seoul 2024", 4, False), ("Paris 2025", 1, False)]
+    assert [c for _, c, _ in facet_counts(page, "outlet")] == [1, 1, 1, 1, 1]
+    assert 'href="/?q=AI&amp;summit=Paris+2025"' in page
+    _, page = get(client, "/?q=AI&summit=Paris+2025")
+    assert facet_counts(page, "summit") == [("Paris 2025", 1, True)]
+    # The chosen filter's link removes it again; the search box keeps it as a hidden field.
+    assert 'href="/?q=AI" class="facet-value on"' in re.sub(r"\s+", " ", page)
+    assert '<input type="hidden" name="summit" value="Paris 2025">' in page
+    assert "Clear all filters" in get(client, "/?q=AI&summit=Paris+2025", headers=EN)[1]
+
+
+def test_pagination(corpus_index: Path) -> None:
+    client = make_app(corpus_index, PAGE_SIZE=2).test_client()
+    pages = [get(client, f"/?q=AI&page={n}")[1] for n in (1, 2, 3)]
+    assert [hit_ids(p) for p in pages] == [[S000, S003], [S001, S004], [S002]]
+    assert 'rel="next" href="/?q=AI&amp;page=2"' in pages[0]
+    assert 'rel="prev"' not in pages[0]
+    assert 'rel="prev" href="/?q=AI"' in pages[1]
+    assert 'rel="next"' not in pages[2]
+    assert '<ol class="hits" start="3">' in pages[1]
+    assert '<span class="current" aria-current="page">3</span>' in pages[2]
+    # Beyond the last page: no hits, the total still shown; malformed numbers fall back.
+    _, far = get(client, "/?q=AI&page=9", headers=EN)
+    assert hit_ids(far) == [] and "5 found" in far
+    _, bad = get(client, "/?q=AI&page=two&sort=sideways&from=yesterday", headers=EN)
+    assert hit_ids(bad) == [S000, S003]
+    assert "Ignored a malformed part of the address: page, sort, from" in bad
+
+
+def test_sort_links_keep_state(client: FlaskClient) -> None:
+    _, page = get(client, "/?q=AI&sort=newest&lang=ko")
+    assert '<option value="newest" selected>' in page
+    assert (
+        'href="/?q=AI&amp;sort=newest&amp;outlet=%EC%BF%A0%ED%82%A4%EB%89%B4%EC%8A%A4&amp;lang=ko"'
+        in page
+    )
+
+
+def test_did_you_mean(client: FlaskClient) -> None:
+    _, page = get(client, "/?q=escapechek&lang=en", headers=EN)
+    assert hit_ids(page) == []
+    assert 'href="/?q=escapecheck&amp;lang=en" id="suggestion">escapecheck</a>' in page
+
+
+def test_aliases_are_shown_and_removable(client: FlaskClient) -> None:
+    _, page = get(client, "/?q=AI", headers=EN)
+    assert "Also searched:" in page
+    assert re.search(r'인공지능 for AI\s+<a href="/\?q=AI&amp;noalias=AI"', page)
+    _, page = get(client, "/?q=AI&noalias=AI", headers=EN)
+    assert "Also searched:" not in page
+    assert "Not searching the other spellings of AI" in page
+    assert '<a href="/?q=AI">search them again</a>' in page
+
+
+def test_empty_result_explains_what_to_try(client: FlaskClient) -> None:
+    _, page = get(client, "/?q=ㅁㄴㅇ&outlet=쿠키뉴스", headers=EN)
+    assert 'id="empty"' in page
+    assert "No articles found" in page
+    assert "Clear all filters" in page
+
+
+def test_failed_search_is_explained_not_500(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(Library, "search", broken)
+    status, page = get(client, "/?q=AI", headers=EN)
+    assert status == 200
+    assert 'id="failed"' in page and "could not be run" in page
+    response = client.get("/api/search?q=AI")
+    assert response.status_code == 400
+    assert response.json == {"error": "the search could not be run", "query": "AI"}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "((",
+        '"',
+        '"unclosed phrase',
+        "title:",
+        "outlet:",
+        "published:abc",
+        "published:2024-13-45",
+        "-",
+        "+",
+        "-기업",
+        "*",
+        "?",
+        "AND OR NOT",
+        "\x00\x01",
+        "%",
+        "a" * 5000,
+        "정상회의 " * 200,
+        SCRIPT,
+        "{{ 7*7 }}",
+        "id:../../etc/passwd",
+    ],
+)
+def test_no_query_causes_an_error(client: FlaskClient, query: str) -> None:
+    assert client.get("/", query_string={"q": query}).status_code == 200
+    assert client.get("/api/search", query_string={"q": query}).status_code == 200
+    assert client.get("/suggest", query_string={"q": query}).status_code == 200
+    assert client.get(f"/articles/{S003}", query_string={"q": query}).status_code == 200
+
+
+# --- interface language --------------------------------------------------------------------
+
+
+def test_language_from_browser_and_switch(client: FlaskClient) -> None:
+    _, page = get(client, "/", headers=EN)
+    assert '<html lang="en">' in page and "Search the news" in page
+    _, page = get(client, "/", headers=KO)
+    assert '<html lang="ko">' in page and "기사 검색" in page
+    assert get(client, "/")[1].startswith('<!doctype html>\n<html lang="ko">')
+    response = client.get("/ui/en?next=/help?x=1", headers=KO)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/help?x=1"
+    _, page = get(client, "/help", headers=KO)
+    assert '<html lang="en">' in page and "Search help" in page
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "\\\\evil", ""])
+def test_language_switch_is_no_open_redirect(client: FlaskClient, target: str) -> None:
+    response = client.get("/ui/ko", query_string={"next": target})
+    assert response.headers["Location"] == "/"
+
+
+def test_unknown_language_is_404(client: FlaskClient) -> None:
+    assert client.get("/ui/fr").status_code == 404
+
+
+def test_help_page_covers_the_syntax(client: FlaskClient) -> None:
+    for headers in (KO, EN):
+        status, page = get(client, "/help", headers=headers)
+        assert status == 200
+        for example in ('"AI', "+기본법", "-기업", "title:정상회의", "outlet:쿠키뉴스"):
+            assert f"<code>{html.escape(example, quote=False)}" in page
+        assert "<code>published:2024-05</code>" in page
+
+
+# --- article view ----------------------------------------------------------------------------
+
+
+def test_article_view_highlights_and_anchors(client: FlaskClient) -> None:
+    status, page = get(client, f"/articles/{S003}?q=기본법", headers=KO)
+    assert status == 200
+    assert "<h1>[과기정통부] 인공지능 행동 정상회의, 공공성과 지속가능성 논의</h1>" in page
+    # 기본법 is indexed as itself and as 법, so other laws (…포용법) are marked too.
+    assert re.findall(r"<mark>([^<]*)</mark>", page) == ["법", "기본법", "법", "법", "법", "법"]
+    assert '<span id="match-count" data-total="6">일치 6곳</span>' in page
+    assert 'id="next-match"' in page and 'id="prev-match"' in page
+    anchors = re.findall(r'<div class="para[^"]*" id="(p\d+)">', page)
+    assert anchors == [f"p{n}" for n in range(1, 45)]
+    matched = re.findall(r'<div class="para has-match" id="(p\d+)">', page)
+    assert matched == ["p3", "p4", "p29", "p42"]
+    assert '<a class="original"' not in page  # the corpus articles have no URL
+
+
+def test_article_view_raw_text(client: FlaskClient) -> None:
+    status, page = get(client, f"/articles/{S003}?view=raw")
+    assert status == 200
+    raw = client.get(f"/api/articles/{S003}").json["raw"]
+    assert f'<pre class="raw" id="raw">{html.escape(raw)}</pre>' in page
+    assert 'class="para' not in page
+
+
+def test_article_permalink_marks_the_cited_paragraph(client: FlaskClient) -> None:
+    body = client.get(f"/api/articles/{S003}").json["paragraphs"]
+    p5 = body[4]
+    _, page = get(client, f"/articles/{S003}?at={p5['start'] + 3}-{p5['end']}")
+    assert re.findall(r'<div class="para[^"]*cited[^"]*" id="(p\d+)">', page) == ["p5"]
+    _, page = get(client, f"/articles/{S003}?at=nonsense")
+    assert "cited" not in page
+
+
+def test_article_ids_with_slashes_and_missing_ids(client: FlaskClient) -> None:
+    assert client.get(f"/articles/{FIXTURE}").status_code == 200
+    assert client.get("/articles/no/such.txt").status_code == 404
+    assert client.get("/api/articles/no/such.txt").json == {"error": "Not Found", "status": 404}
+
+
+# --- quoting ---------------------------------------------------------------------------------
+
+
+def quote_data(page: str, name: str) -> list[str]:
+    return [html.unescape(v) for v in re.findall(rf'data-{name}="([^"]*)"', page)]
+
+
+def test_quote_is_exact_text_with_citation(client: FlaskClient, script_article: dict) -> None:
+    _, page = get(client, f"/?q={SCRIPT_QUERY}", headers=KO)
+    first = script_article["text"].split("\n")[0]
+    today = date.today().isoformat()
+    cite = (
+        f"{SCRIPT} Outlet, “{SCRIPT} escapecheck 점검 기사”, {SCRIPT} Author, 2025-02-11. "
+        f"{script_article['url']} (검색일 {today})"
+    )
+    assert quote_data(page, "plain")[0] == f"{first}\n\n— {cite}"
+    markdown = quote_data(page, "markdown")[0]
+    assert markdown.startswith(f"> {first}\n>\n> — {SCRIPT} Outlet, [\\<script\\>alert(1)")
+    assert markdown.endswith(f"[↗](http://localhost/articles/{FIXTURE}?q={SCRIPT_QUERY}&at=0-56)")
+    links = [html.unescape(u) for u in re.findall(r'href="(https://example[^"]*#:~:[^"]*)"', page)]
+    assert links[0] == script_article["url"] + (
+        "#:~:text=%EC%B2%AB%20%EB%AC%B8%EB%8B%A8%EC%9D%80%20escapecheck%20%EB%8B%A8%EC%96%B4"
+        "%EC%99%80%20%3Cscript%3Ealert%281%29%3C%2Fscript%3E%20%EB%A5%BC%20%EB%8B%B4%EA%B3%A0"
+        "%20%EC%9E%88%EB%8B%A4."
+    )
+
+
+def test_every_passage_quote_is_the_article_text(client: FlaskClient) -> None:
+    _, page = get(client, "/?q=AI")
+    for hit_id in hit_ids(page):
+        body = client.get(f"/api/articles/{hit_id}").json["body"]
+        hit = client.get("/api/search?q=AI").json["hits"]
+        for p in next(h for h in hit if h["id"] == hit_id)["passages"]:
+            assert body[p["start"] : p["end"]] == p["text"]
+    plains = quote_data(page, "plain")
+    assert len(plains) == 10
+    for plain in plains:
+        text = plain.split("\n\n— ")[0]
+        assert "…" not in text and "<mark>" not in text
+
+
+# --- escaping and headers --------------------------------------------------------------------
+
+HTML_PAGES = [
+    "/",
+    f"/?q={SCRIPT_QUERY}",
+    f"/?q={SCRIPT_QUERY}&outlet={SCRIPT}+Outlet",
+    f"/?q={SCRIPT}",
+    f"/articles/{FIXTURE}?q={SCRIPT_QUERY}",
+    f"/articles/{FIXTURE}?view=raw",
+    f"/articles/{FIXTURE}?q={SCRIPT}",
+    "/help",
+    "/admin",
+    "/no-such-page",
+    f"/articles/{SCRIPT}",
+]
+
+
+@pytest.mark.parametrize("url", HTML_PAGES)
+def test_pages_escape_markup(client: FlaskClient, url: str) -> None:
+    response = client.get(url)
+    page = response.get_data(as_text=True)
+    assert response.mimetype == "text/html"
+    assert "<script>alert" not in page and "<img src=x" not in page
+    # The only script elements load files; no inline handlers or styles (the CSP forbids them).
+    assert re.findall(r"<script(?![^>]*\ssrc=)", page) == []
+    assert "style=" not in page
+    assert '<link rel="search" type="application/opensearchdescription+xml"' in page
+    assert 'href="/opensearch.xml"' in page
+
+
+def test_fixture_markup_is_shown_as_text(client: FlaskClient) -> None:
+    _, page = get(client, f"/articles/{FIXTURE}?q={SCRIPT_QUERY}")
+    assert "<h1>&lt;script&gt;alert(1)&lt;/script&gt; escapecheck 점검 기사</h1>" in page
+    assert "&lt;img src=x onerror=&#34;alert(2)&#34;&gt;" in page or (
+        "&lt;img src=x onerror=&quot;alert(2)&quot;&gt;" in page
+    )
+    assert 'href="https://example.com/news?id=1&amp;x=&#34;&gt;&lt;script&gt;' in page
+
+
+ALL_ROUTES = [
+    "/",
+    "/?q=AI",
+    "/help",
+    f"/articles/{S003}",
+    "/api/search?q=AI",
+    f"/api/articles/{S003}",
+    "/opensearch.xml",
+    "/suggest?q=AI",
+    "/admin",
+    "/ui/en",
+    "/missing",
+    "/api/missing",
+]
+
+
+@pytest.mark.parametrize("url", ALL_ROUTES)
+def test_security_headers_everywhere(client: FlaskClient, url: str) -> None:
+    headers = client.get(url).headers
+    csp = headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_static_files_are_served(client: FlaskClient) -> None:
+    for name in ("app.js", "admin.js", "style.css"):
+        response = client.get(f"/static/{name}")
+        assert response.status_code == 200
+        response.close()
+
+
+# --- machine interfaces ----------------------------------------------------------------------
+
+
+def test_api_search_shape(client: FlaskClient) -> None:
+    data = client.get("/api/search?q=기본법").json
+    assert set(data) == {
+        "query",
+        "total",
+        "page",
+        "pagesize",
+        "sort",
+        "took_ms",
+        "hits",
+        "facets",
+        "expansions",
+        "notices",
+        "suggestion",
+    }
+    assert (data["query"], data["total"], data["page"], data["pagesize"]) == ("기본법", 1, 1, 10)
+    assert [h["id"] for h in data["hits"]] == [S003]
+    hit = data["hits"][0]
+    assert set(hit) == {
+        *("id", "title", "title_html", "outlet", "author", "published", "url"),
+        *("lang", "summit", "score", "passages"),
+    }
+    assert (hit["outlet"], hit["lang"], hit["summit"]) == (
+        "대한민국 정책브리핑",
+        ["ko", "en"],
+        ["Paris 2025"],
+    )
+    assert [p["start"] for p in hit["passages"]] == [484, 8978]
+    assert "인공지능(AI)<mark>기본법</mark>," in hit["passages"][0]["html"]
+    assert data["facets"] == {
+        "outlet": [{"value": "대한민국 정책브리핑", "count": 1}],
+        "lang": [{"value": "en", "count": 1}, {"value": "ko", "count": 1}],
+        "summit": [{"value": "Paris 2025", "count": 1}],
+    }
+
+
+def test_api_search_parameters(corpus_index: Path) -> None:
+    client = make_app(corpus_index, PAGE_SIZE=2).test_client()
+    data = client.get("/api/search?q=AI&page=2&sort=oldest").json
+    assert [h["id"] for h in data["hits"]] == [S000, S003]
+    assert (data["total"], data["page"], data["sort"]) == (5, 2, "oldest")
+    assert data["expansions"] == [{"matched": "AI", "added": ["인공지능"]}]
+    data = client.get("/api/search?q=AI&outlet=쿠키뉴스").json
+    assert [h["id"] for h in data["hits"]] == [S002]
+    assert data["hits"][0]["published"] == "2024-05-23T14:41:12"
+    missing = client.get("/api/search")
+    assert missing.status_code == 400 and missing.json == {"error": "missing q", "query": ""}
+
+
+def test_api_article(client: FlaskClient) -> None:
+    data = client.get(f"/api/articles/{S003}?q=기본법").json
+    assert data["id"] == S003 and data["matches"] == 6
+    assert [p["anchor"] for p in data["paragraphs"]][:3] == ["p1", "p2", "p3"]
+    for p in data["paragraphs"]:
+        assert data["body"][p["start"] : p["end"]] == p["text"]
+
+
+def test_opensearch_and_suggestions(client: FlaskClient) -> None:
+    response = client.get("/opensearch.xml")
+    assert response.mimetype == "application/opensearchdescription+xml"
+    xml = response.get_data(as_text=True)
+    assert 'template="http://localhost/?q={searchTerms}"' in xml
+    assert 'template="http://localhost/suggest?q={searchTerms}"' in xml
+    response = client.get(f"/suggest?q={SCRIPT_QUERY}")
+    assert response.mimetype == "application/x-suggestions+json"
+    assert response.json == [SCRIPT_QUERY, [f"{SCRIPT} escapecheck 점검 기사"]]
+    assert client.get("/suggest?q=").json == ["", []]
+    assert client.get("/suggest?q=기본법").json == [
+        "기본법",
+        ["[과기정통부] 인공지능 행동 정상회의, 공공성과 지속가능성 논의"],
+    ]
+
+
+# --- configuration and a missing index -------------------------------------------------------
+
+
+def test_missing_index_is_a_clear_503(tmp_path: Path) -> None:
+    client = make_app(tmp_path / "nothing-here").test_client()
+    status, page = get(client, "/?q=AI", headers=EN)
+    assert status == 503 and "no index at" in page
+    response = client.get("/api/search?q=AI")
+    assert response.status_code == 503 and "no index at" in response.json["error"]
+    assert client.get("/").status_code == 200  # the front page needs no index
+
+
+def test_config_defaults_env_and_test_config(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    for name in (
+        "SUMMIT_SEARCH_PAGE_SIZE",
+        "SUMMIT_SEARCH_ADMIN_TOKEN",
+        "SUMMIT_SEARCH_MAX_UPLOAD",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SUMMIT_SEARCH_INDEX", str(tmp_path / "ix"))
+    app = create_app()
+    assert app.config["INDEX_DIR"] == tmp_path / "ix"
+    assert app.config["PAGE_SIZE"] == 10
+    assert app.config["MAX_CONTENT_LENGTH"] == 16 * 1024 * 1024
+    assert app.config["ADMIN_TOKEN_GENERATED"] is True and len(app.config["ADMIN_TOKEN"]) >= 20
+    monkeypatch.setenv("SUMMIT_SEARCH_PAGE_SIZE", "3")
+    monkeypatch.setenv("SUMMIT_SEARCH_ADMIN_TOKEN", "from-env")
+    monkeypatch.setenv("SUMMIT_SEARCH_SOURCE_DIRS", f"{tmp_path / 'a'}:{tmp_path / 'b'}")
+    app = create_app()
+    assert app.config["PAGE_SIZE"] == 3
+    assert app.config["ADMIN_TOKEN"] == "from-env" and app.config["ADMIN_TOKEN_GENERATED"] is False
+    assert app.config["SOURCE_DIRS"] == [tmp_path / "a", tmp_path / "b"]
+    assert create_app({"PAGE_SIZE": 7}).config["PAGE_SIZE"] == 7
+
+
+def test_serve_prints_url_and_generated_token(
+    corpus_index: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import waitress
+
+    from webui import serve
+
+    calls = []
+    monkeypatch.delenv("SUMMIT_SEARCH_ADMIN_TOKEN", raising=False)
+    monkeypatch.setattr(waitress, "serve", lambda app, **kw: calls.append((app, kw)))
+    serve.serve(corpus_index, "127.0.0.1", 8765)
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "Summit Search: http://127.0.0.1:8765/"
+    token = calls[0][0].config["ADMIN_TOKEN"]
+    assert out[1] == f"admin token (this run only): {token}"
+    assert calls[0][1] == {
+        "host": "127.0.0.1",
+        "port": 8765,
+        "threads": 8,
+        "ident": "summit-search",
+    }
+    monkeypatch.setenv("SUMMIT_SEARCH_ADMIN_TOKEN", "configured")
+    serve.serve(corpus_index, "::1", 8765)
+    assert capsys.readouterr().out.splitlines() == ["Summit Search: http://[::1]:8765/"]

@@ -1,0 +1,230 @@
+"""Interface text in Korean and English, chosen from a cookie or the browser's languages."""
+
+from __future__ import annotations
+
+from flask import Flask, g, request
+
+LANGUAGES = ("ko", "en")
+COOKIE = "ui"
+
+STRINGS: dict[str, dict[str, str]] = {
+    "en": {
+        "tagline": "News coverage of the AI summits",
+        "search_label": "Search the news",
+        "search": "Search",
+        "slash_hint": "Press / to jump here",
+        "results": "{total} found · {ms} ms",
+        "sort": "Sort",
+        "relevance": "Relevance",
+        "newest": "Newest",
+        "oldest": "Oldest",
+        "filters": "Filters",
+        "outlet": "Outlet",
+        "lang": "Language",
+        "summit": "Summit",
+        "dates": "Published",
+        "from": "From",
+        "to": "To",
+        "apply": "Apply",
+        "clear_filters": "Clear all filters",
+        "remove_filter": "Remove filter",
+        "did_you_mean": "Did you mean",
+        "also_searched": "Also searched:",
+        "alias_of": "for {matched}",
+        "drop_alias": "Don't search {added}",
+        "alias_off": "Not searching the other spellings of {matched}",
+        "alias_on": "search them again",
+        "none_title": "No articles found",
+        "none_tips": "Check the spelling, use fewer words, remove a filter or a -exclusion, "
+        "or try the Korean or English name (AI / 인공지능).",
+        "failed": "The search could not be run. Try simpler words, or remove quotes and signs.",
+        "ignored": "Ignored a malformed part of the address: {names}",
+        "undated": "undated",
+        "prev": "Previous",
+        "next": "Next",
+        "pages": "Pages",
+        "quote": "Quote",
+        "quote_md": "Markdown",
+        "copied": "Copied",
+        "copy_failed": "Copy failed: select the text and copy it by hand",
+        "at_source": "At source",
+        "permalink": "Permalink",
+        "accessed": "accessed",
+        "original": "Original article",
+        "raw": "Saved text as downloaded",
+        "clean": "Article text",
+        "matches": "{n} matches",
+        "prev_match": "Previous match",
+        "next_match": "Next match",
+        "back": "Back to results",
+        "author": "Author",
+        "published": "Published",
+        "raw_note": "Everything that was saved, including what cleaning removed.",
+        "help": "Search help",
+        "examples": "Try:",
+        "admin": "Admin",
+        "token": "Admin token",
+        "login": "Log in",
+        "logout": "Log out",
+        "bad_token": "That token is not right.",
+        "upload_title": "Upload article files",
+        "upload_hint": ".txt, .html or .jsonl; several at once",
+        "upload": "Upload and index",
+        "paste_title": "Paste an article",
+        "title": "Title",
+        "text": "Article text",
+        "url": "URL",
+        "id_optional": "ID (optional)",
+        "auto": "detect",
+        "add": "Add to the index",
+        "reindex_title": "Reindex source folders",
+        "reindex": "Reindex now",
+        "reindex_running": "A reindex is already running.",
+        "state_idle": "Not run since the server started.",
+        "state_running": "Indexing…",
+        "state_done": "Finished",
+        "state_failed": "Failed",
+        "job_counts": "{added} added, {updated} updated, {unchanged} unchanged, "
+        "{removed} removed, {failed} failed",
+        "report": "Result",
+        "added": "Added",
+        "updated": "Updated",
+        "unchanged": "Unchanged",
+        "rejected": "Rejected",
+        "nothing_sent": "No file was chosen.",
+        "error_404": "There is no such page or article.",
+        "error_413": "The upload is too large (limit {limit}). Send fewer or smaller files.",
+        "error_400": "The request was not understood.",
+        "error_csrf": "The form had expired. Reload the page and try again.",
+        "error_403": "Log in on the admin page first.",
+        "error_405": "That address does not accept this kind of request.",
+        "error_503": "The index is not available.",
+        "home": "Home",
+        "ui_switch": "한국어",
+    },
+    "ko": {
+        "tagline": "AI 정상회의 보도 검색",
+        "search_label": "기사 검색",
+        "search": "검색",
+        "slash_hint": "/ 키를 누르면 검색창으로 이동",
+        "results": "기사 {total}건 · {ms}ms",
+        "sort": "정렬",
+        "relevance": "관련도순",
+        "newest": "최신순",
+        "oldest": "오래된순",
+        "filters": "필터",
+        "outlet": "매체",
+        "lang": "언어",
+        "summit": "정상회의",
+        "dates": "게재일",
+        "from": "부터",
+        "to": "까지",
+        "apply": "적용",
+        "clear_filters": "필터 모두 해제",
+        "remove_filter": "필터 해제",
+        "did_you_mean": "이것을 찾으셨나요?",
+        "also_searched": "함께 검색한 표기:",
+        "alias_of": "({matched})",
+        "drop_alias": "{added} 빼고 검색",
+        "alias_off": "{matched}의 다른 표기는 검색하지 않는 중",
+        "alias_on": "다시 포함",
+        "none_title": "검색 결과가 없습니다",
+        "none_tips": "맞춤법을 확인하거나, 검색어를 줄이거나, 필터나 -제외어를 빼 보세요. "
+        "한국어·영어 표기를 바꿔 검색해도 됩니다 (인공지능 / AI).",
+        "failed": "검색을 실행하지 못했습니다. 더 간단한 단어로, 따옴표나 기호 없이 검색해 보세요.",
+        "ignored": "주소에서 잘못된 부분은 무시했습니다: {names}",
+        "undated": "날짜 없음",
+        "prev": "이전",
+        "next": "다음",
+        "pages": "페이지",
+        "quote": "인용",
+        "quote_md": "마크다운",
+        "copied": "복사했습니다",
+        "copy_failed": "복사하지 못했습니다. 글을 선택해 직접 복사하세요",
+        "at_source": "원문 위치",
+        "permalink": "고유 링크",
+        "accessed": "검색일",
+        "original": "원문 기사",
+        "raw": "저장된 원본 텍스트",
+        "clean": "기사 본문",
+        "matches": "일치 {n}곳",
+        "prev_match": "이전 일치",
+        "next_match": "다음 일치",
+        "back": "검색 결과로",
+        "author": "기자",
+        "published": "게재일",
+        "raw_note": "정리 과정에서 뺀 부분까지 저장된 그대로 보여 줍니다.",
+        "help": "검색 도움말",
+        "examples": "예시:",
+        "admin": "관리",
+        "token": "관리자 토큰",
+        "login": "로그인",
+        "logout": "로그아웃",
+        "bad_token": "토큰이 맞지 않습니다.",
+        "upload_title": "기사 파일 올리기",
+        "upload_hint": ".txt, .html, .jsonl 파일, 여러 개 가능",
+        "upload": "올리고 색인",
+        "paste_title": "기사 붙여 넣기",
+        "title": "제목",
+        "text": "기사 본문",
+        "url": "URL",
+        "id_optional": "ID (선택)",
+        "auto": "자동 감지",
+        "add": "색인에 추가",
+        "reindex_title": "원본 폴더 다시 색인",
+        "reindex": "지금 다시 색인",
+        "reindex_running": "이미 다시 색인하는 중입니다.",
+        "state_idle": "서버 시작 후 실행한 적 없음.",
+        "state_running": "색인 중…",
+        "state_done": "완료",
+        "state_failed": "실패",
+        "job_counts": "추가 {added} · 갱신 {updated} · 변경 없음 {unchanged} · 삭제 {removed} · "
+        "실패 {failed}",
+        "report": "결과",
+        "added": "추가",
+        "updated": "갱신",
+        "unchanged": "변경 없음",
+        "rejected": "거부",
+        "nothing_sent": "선택한 파일이 없습니다.",
+        "error_404": "페이지나 기사를 찾을 수 없습니다.",
+        "error_413": "올린 파일이 너무 큽니다 (한도 {limit}). 파일 수나 크기를 줄여 주세요.",
+        "error_400": "요청을 이해하지 못했습니다.",
+        "error_csrf": "양식이 만료되었습니다. 페이지를 새로 고친 뒤 다시 시도하세요.",
+        "error_403": "먼저 관리 페이지에서 로그인하세요.",
+        "error_405": "이 주소는 이런 요청을 받지 않습니다.",
+        "error_503": "색인을 사용할 수 없습니다.",
+        "home": "처음으로",
+        "ui_switch": "English",
+    },
+}
+
+LANGUAGE_NAMES = {
+    "en": {"ko": "Korean", "en": "English", "zh": "Chinese"},
+    "ko": {"ko": "한국어", "en": "영어", "zh": "중국어"},
+}
+
+
+def ui_language() -> str:
+    """The interface language: the switch's cookie, else the browser's preference, else ko."""
+    if "ui" not in g:
+        chosen = request.cookies.get(COOKIE)
+        if chosen not in LANGUAGES:
+            chosen = request.accept_languages.best_match(LANGUAGES) or "ko"
+        g.ui = chosen
+    return g.ui
+
+
+def t(key: str, **values: object) -> str:
+    """The interface string ``key`` in the current language, with ``values`` filled in."""
+    text = STRINGS[ui_language()][key]
+    return text.format(**values) if values else text
+
+
+def language_name(code: str) -> str:
+    """A language code as a word in the interface language."""
+    return LANGUAGE_NAMES[ui_language()].get(code, code)
+
+
+def init_app(app: Flask) -> None:
+    """Offer ``t``, ``language_name`` and ``ui_language`` to templates."""
+    app.jinja_env.globals.update(t=t, language_name=language_name, ui_language=ui_language)

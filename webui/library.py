@@ -1,0 +1,36 @@
+"""One ``Library`` per app, opened on first use; index problems become a clear 503 page."""
+
+from __future__ import annotations
+
+import threading
+
+from flask import Flask, current_app, jsonify, render_template, request
+from werkzeug.wrappers import Response
+
+from indexer.search import Library
+from indexer.store import IndexError_
+
+_KEY = "summit_search.library"
+_LOCK = threading.Lock()
+
+
+def get_library() -> Library:
+    """The app's Library; raises ``IndexError_`` while the index is missing or outdated."""
+    ext = current_app.extensions
+    # Opening is cheap but not free, and waitress serves from several threads at once.
+    with _LOCK:
+        if ext.get(_KEY) is None:
+            ext[_KEY] = Library(current_app.config["INDEX_DIR"])
+        return ext[_KEY]
+
+
+def _index_error(exc: IndexError_) -> tuple[Response | str, int]:
+    if request.path.startswith("/api/") or request.path == "/suggest":
+        return jsonify(error=str(exc)), 503
+    return render_template("error.html", code=503, message=str(exc)), 503
+
+
+def init_app(app: Flask) -> None:
+    """Register the handler that turns index problems into a 503 instead of a crash."""
+    app.extensions[_KEY] = None
+    app.register_error_handler(IndexError_, _index_error)

@@ -1,0 +1,172 @@
+"""The public HTML pages: search, article view, syntax help, language switch, error pages."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, time
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from indexer.search import FACETS, ArticleView, Hit, SearchResult
+from indexer.store import IndexError_
+from webui import i18n
+from webui.library import get_library
+from webui.params import SearchParams, page_window
+from webui.quote import Quote, Source, http_url, make_quote
+
+bp = Blueprint("pages", __name__)
+
+EXAMPLES = ("기본법", "서울 정상회의", '"AI 안전"', "Anthropic", "유네스코 -기업")
+
+
+def source_of(item: Hit | ArticleView) -> Source:
+    """The citation fields of a hit or an article (links only to http(s) addresses)."""
+    return Source(item.title, item.outlet, item.author, item.published, http_url(item.url))
+
+
+def quote_for(item: Hit | ArticleView, text: str, start: int, end: int, q: str) -> Quote:
+    """The Quote data for ``text`` (= the body from ``start`` to ``end``) of ``item``."""
+    permalink = url_for(
+        "pages.article", doc_id=item.id, q=q or None, at=f"{start}-{end}", _external=True
+    )
+    return make_quote(text, source_of(item), permalink, date.today(), i18n.t("accessed"))
+
+
+def run_search(params: SearchParams) -> tuple[SearchResult | None, bool]:
+    """Search for ``params``; (None, True) when the search itself failed."""
+    if not params.q:
+        return None, False
+    library = get_library()
+    try:
+        result = library.search(
+            params.q,
+            page=params.page,
+            pagesize=current_app.config["PAGE_SIZE"],
+            sort=params.sort,
+            filters=params.filters(),
+            disabled_aliases=frozenset(params.noalias),
+        )
+    except IndexError_:
+        raise
+    except Exception:
+        # Whatever a user types must never become a 500: log it and say what to try.
+        current_app.logger.exception("search failed for %r", params.q)
+        return None, True
+    # Library.search can return hits past the page end (it slices Whoosh's top_n from the
+    # page start only); show exactly one page.
+    del result.hits[result.pagesize :]
+    return result, False
+
+
+@bp.get("/")
+def search() -> str:
+    """The search page: box, results, facets, pagination; all state in the URL."""
+    params = SearchParams.from_args(request.args)
+    result, failed = run_search(params)
+    pages = math.ceil(result.total / result.pagesize) if result and result.total else 0
+    quotes = {}
+    if result:
+        for hit in result.hits:
+            for p in hit.passages:
+                quotes[(hit.id, p.start)] = quote_for(hit, p.text, p.start, p.end, params.q)
+    return render_template(
+        "search.html",
+        params=params,
+        result=result,
+        failed=failed,
+        pages=pages,
+        window=page_window(params.page, pages) if pages else [],
+        quotes=quotes,
+        facets=FACETS,
+        examples=EXAMPLES,
+    )
+
+
+def _span(value: str | None) -> tuple[int, int] | None:
+    try:
+        start, end = (int(x) for x in (value or "").split("-", 1))
+    except ValueError:
+        return None
+    return (start, end) if 0 <= start <= end else None
+
+
+@bp.get("/articles/<path:doc_id>")
+def article(doc_id: str) -> str:
+    """One article: metadata, highlighted text with anchors, raw text on request."""
+    q = request.args.get("q", "")[:1000].strip()
+    library = get_library()
+    try:
+        view = library.article(doc_id, q)
+    except IndexError_:
+        raise
+    except Exception:
+        current_app.logger.exception("highlighting failed for %r", q)
+        view = library.article(doc_id)
+    if view is None:
+        abort(404)
+    at = _span(request.args.get("at"))
+    cited = next((p.anchor for p in view.paragraphs if at and p.start <= at[0] < p.end), None)
+    quotes = {p.anchor: quote_for(view, p.text, p.start, p.end, q) for p in view.paragraphs}
+    return render_template(
+        "article.html",
+        article=view,
+        q=q,
+        raw=request.args.get("view") == "raw",
+        cited=cited,
+        quotes=quotes,
+        midnight=time(0, 0),
+    )
+
+
+@bp.get("/help")
+def help_page() -> str:
+    """How to write queries."""
+    return render_template("help.html")
+
+
+@bp.get("/ui/<code>")
+def switch_language(code: str) -> Response:
+    """Remember the chosen interface language and go back to the page it was chosen on."""
+    if code not in i18n.LANGUAGES:
+        abort(404)
+    target = request.args.get("next", "")
+    # Only same-site paths: an open redirect here would lend the site's name to phishing.
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        target = url_for("pages.search")
+    response = redirect(target)
+    response.set_cookie(i18n.COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:g} MB" if n >= 1024 * 1024 else f"{n / 1024:g} KB"
+
+
+@bp.app_errorhandler(HTTPException)
+def http_error(exc: HTTPException) -> Any:
+    """Error pages in the interface language (JSON under /api)."""
+    code = exc.code or 500
+    if request.path.startswith("/api/") or request.path == "/suggest":
+        return {"error": exc.name, "status": code}, code
+    key = f"error_{code}"
+    if code == 400 and exc.description == "csrf":
+        key = "error_csrf"
+    message = (
+        i18n.t(key, limit=_size(current_app.config.get("MAX_CONTENT_LENGTH") or 0))
+        if key in i18n.STRINGS["en"]
+        else exc.name
+    )
+    page = render_template("error.html", code=code, message=message)
+    return make_response(page, code)

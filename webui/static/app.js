@@ -1,0 +1,91 @@
+// Summit Search: small progressive enhancements. Every page works without this file.
+"use strict";
+
+function typingInField(target) {
+  const tag = target && target.tagName;
+  return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable);
+}
+
+// "/" focuses the search box, as on most search sites.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+  if (typingInField(event.target)) return;
+  const box = document.getElementById("q");
+  if (!box) return;
+  event.preventDefault();
+  box.focus();
+  box.select();
+});
+
+// Changing the sort order searches again at once.
+for (const select of document.querySelectorAll("select.autosubmit")) {
+  select.addEventListener("change", () => select.form.requestSubmit());
+}
+
+function copyWithSelection(text) {
+  // For pages served over plain http on another host, where navigator.clipboard is missing.
+  const area = document.createElement("textarea");
+  area.value = text;
+  area.setAttribute("readonly", "");
+  area.className = "offscreen";
+  document.body.appendChild(area);
+  area.select();
+  const ok = document.execCommand("copy");
+  area.remove();
+  return ok;
+}
+
+async function copyText(text) {
+  if (navigator.clipboard && window.isSecureContext) {
+    try {
+      await navigator.clipboard.writeText(text);
+      return true;
+    } catch (err) {
+      // Permission refused: fall back to the selection-based copy below.
+    }
+  }
+  return copyWithSelection(text);
+}
+
+// Quote buttons copy the passage exactly as the article has it, with its citation.
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest("button.quote-copy");
+  if (!button) return;
+  const box = button.closest(".quote");
+  const status = box.querySelector(".quote-status");
+  const ok = await copyText(box.dataset[button.dataset.format]);
+  status.textContent = ok ? box.dataset.copied : box.dataset.failed;
+  box.classList.toggle("copied", ok);
+  setTimeout(() => { status.textContent = ""; box.classList.remove("copied"); }, 4000);
+});
+
+// Next / previous match in the article view.
+(function matchNavigation() {
+  const marks = Array.from(document.querySelectorAll("#body mark"));
+  const count = document.getElementById("match-count");
+  const next = document.getElementById("next-match");
+  const prev = document.getElementById("prev-match");
+  if (!marks.length || !next || !prev) return;
+  let current = -1;
+  function go(step) {
+    if (current >= 0) marks[current].classList.remove("current");
+    current = (current + step + marks.length) % marks.length;
+    const mark = marks[current];
+    mark.classList.add("current");
+    mark.scrollIntoView({ block: "center" });
+    count.textContent = `${current + 1} / ${marks.length}`;
+  }
+  next.addEventListener("click", () => go(1));
+  prev.addEventListener("click", () => go(-1));
+  document.addEventListener("keydown", (event) => {
+    if (typingInField(event.target) || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.key === "n") go(1);
+    if (event.key === "N" || event.key === "p") go(-1);
+  });
+})();
+
+// A permalink to a passage scrolls to its paragraph.
+(function showCited() {
+  const cited = document.querySelector(".para.cited");
+  if (cited && !location.hash) cited.scrollIntoView({ block: "center" });
+})();
