@@ -26,6 +26,7 @@ class Expansion:
     """One alias expansion of a query: the spelling found and the others searched too."""
 
     matched: str
+    matched_terms: tuple[str, ...]
     added: tuple[str, ...]
     added_terms: tuple[tuple[str, ...], ...]
 
@@ -78,7 +79,12 @@ def expand(
                     if t and t != terms
                 ]
                 found.append(
-                    Expansion(spelling, tuple(s for s, _ in others), tuple(t for _, t in others))
+                    Expansion(
+                        spelling,
+                        tuple(terms),
+                        tuple(s for s, _ in others),
+                        tuple(t for _, t in others),
+                    )
                 )
                 break
     return found

@@ -25,7 +25,8 @@ _RUNS = re.compile(
     rf"(?P<ko>[{_HANGUL}]+)"
     rf"|(?P<zh>[{_HAN}]+)"
     # Digits keep their decimal point and thousands separators: 1,000 and 3.5 stay whole.
-    r"|(?P<num>\d+(?:[.,]\d+)*(?![^\W\d_]))"
+    # Atomic, so 1,000명 never backtracks into 1,00 + 0, and 4o stays one token.
+    r"|(?P<num>(?>\d+(?:[.,]\d+)*)(?![A-Za-z]))"
     rf"|(?P<w>[^\W_{_HANGUL}{_HAN}]+(?:['’][^\W\d_{_HANGUL}{_HAN}]+)?)"
 )
 
@@ -130,22 +131,25 @@ def _locate(text: str) -> list[tuple[korean.Morpheme, int, int]]:
 def _korean_terms(
     text: str, run_start: int, run_end: int, run: list[tuple[korean.Morpheme, int, int]]
 ) -> Iterator[tuple[str, int, int, bool]]:
-    emitted: set[tuple[str, int, int]] = set()
-    for morpheme, start, end in run:
-        for term, s, e, primary in _morpheme_terms(morpheme, start, end):
-            emitted.add((term, s, e))
-            yield term, s, e, primary
-    # The word minus its particles and endings, when the analyzer split it further: keeps
-    # unknown names (a new company, a person) and written-together compounds findable whole.
+    # The word minus its particles and endings. When that stem is a noun phrase of several
+    # morphemes (서울정상회의, or 정상회의 which the analyzer splits in some contexts and not in
+    # others), the whole stem is the primary term and its morphemes are secondary terms at the
+    # same position: phrases then match however the analyzer split the word, and unknown names
+    # (a new company, a person) stay findable whole.
     kept = list(run)
     while kept and kept[-1][0].tag.startswith(_TRAILING):
         kept.pop()
-    if len(kept) < 2 or not all(m.tag.startswith(_NOMINAL) for m, _, _ in kept):
-        return
-    span_end = kept[-1][2]
-    term = text[run_start:span_end]
-    if (term, run_start, span_end) not in emitted:
-        yield term, run_start, span_end, False
+    whole = len(kept) >= 2 and all(m.tag.startswith(_NOMINAL) for m, _, _ in kept)
+    if whole:
+        span_end = kept[-1][2]
+        yield text[run_start:span_end], run_start, span_end, True
+    for morpheme, start, end in run:
+        for term, s, e, primary in _morpheme_terms(morpheme, start, end):
+            if whole and s < span_end:
+                if (term, s, e) != (text[run_start:span_end], run_start, span_end):
+                    yield term, s, e, False
+            else:
+                yield term, s, e, primary
 
 
 def _morpheme_terms(

@@ -53,6 +53,8 @@ class BuiltQuery:
     query: Q.Query
     filters: list[Q.Query] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)
+    # Whole words of the query (no compound parts): what highlighting marks first.
+    primary_terms: list[str] = field(default_factory=list)
     expansions: list[Expansion] = field(default_factory=list)
     has_phrase: bool = False
     notices: list[str] = field(default_factory=list)
@@ -127,6 +129,21 @@ def _text_query(terms: list[str], phrase: bool, fields: tuple[str, ...], boost: 
     return subs[0] if len(subs) == 1 else Q.Or(subs)
 
 
+def _alternatives(
+    exps: list[Expansion], terms: list[str], phrase: bool, fields: tuple[str, ...]
+) -> list[Q.Query]:
+    """Queries for the other spellings of aliases found in one item's terms."""
+    alts: list[Q.Query] = []
+    for exp in exps:
+        n = len(exp.matched_terms)
+        at = next(i for i in range(len(terms)) if tuple(terms[i : i + n]) == exp.matched_terms)
+        for other in exp.added_terms:
+            # In a phrase the other spelling takes the matched one's place.
+            words = [*terms[:at], *other, *terms[at + n :]] if phrase else list(other)
+            alts.append(_text_query(words, len(words) > 1, fields, ALIAS_BOOST))
+    return alts
+
+
 def build(
     text: str,
     analyzer: Analyzer,
@@ -164,12 +181,24 @@ def build(
                 break
             built.has_phrase |= as_phrase and len(terms) > 1
             all_terms.extend(terms)
+            item_primary = analyze_terms(analyzer, item.text, primary_only=True)
+            exps = [
+                e
+                for e in expand(aliases or [], item_primary, disabled_aliases)
+                if e not in built.expansions
+            ]
+            built.expansions.extend(exps)
+            alts = _alternatives(exps, item_primary, as_phrase, fields)
+            all_terms.extend(t for e in exps for other in e.added_terms for t in other)
             if item.sign != "-":
-                primary.extend(analyze_terms(analyzer, item.text, primary_only=True))
+                primary.extend(item_primary)
+                primary.extend(t for e in exps for other in e.added_terms for t in other)
             if as_phrase or item.sign:
                 sub = _text_query(terms, as_phrase, fields)
+                sub = Q.Or([sub, *alts]) if alts else sub
             else:
                 should.extend(_text_query([t], False, fields) for t in dict.fromkeys(terms))
+                should.extend(alts)
                 continue
         if item.sign == "+":
             must.append(sub)
@@ -179,12 +208,8 @@ def build(
             filters.append(sub)
         else:
             should.append(sub)
-    built.expansions = expand(aliases or [], primary, disabled_aliases)
-    for exp in built.expansions:
-        for terms in exp.added_terms:
-            should.append(_text_query(list(terms), len(terms) > 1, SEARCH_FIELDS, ALIAS_BOOST))
-            all_terms.extend(terms)
     built.terms = list(dict.fromkeys(all_terms))
+    built.primary_terms = list(dict.fromkeys(primary))
     built.filters = filters
     positive: Q.Query | None = None
     if should:
@@ -197,6 +222,9 @@ def build(
     if positive is None:
         return built
     if must_not:
-        positive = Q.AndNot(positive, must_not[0] if len(must_not) == 1 else Q.Or(must_not))
+        # And + Not, not AndNot: whoosh3 3.54.0's AndNotMatcher skips the excluded list only
+        # when both lists start on the same document, and so lets excluded articles through.
+        excluded = must_not[0] if len(must_not) == 1 else Q.Or(must_not)
+        positive = Q.And([positive, Q.Not(excluded)])
     built.query = positive
     return built

@@ -29,8 +29,10 @@ def lead_of(body: str) -> str:
     """The start of the body up to the first sentence end after LEAD_CHARS characters."""
     if len(body) <= LEAD_CHARS:
         return body
-    cut = min((i for i in (body.find(". ", LEAD_CHARS), body.find("다.", LEAD_CHARS)) if i >= 0),
-              default=LEAD_CHARS)
+    cut = min(
+        (i for i in (body.find(". ", LEAD_CHARS), body.find("다.", LEAD_CHARS)) if i >= 0),
+        default=LEAD_CHARS,
+    )
     return body[: cut + 2]
 
 

@@ -14,6 +14,7 @@ from whoosh.searching import Searcher
 
 from indexer import query as query_mod
 from indexer.aliases import CORPUS_ALIASES, AliasGroup, Expansion, load_aliases
+from indexer.normalize import normalize
 from indexer.ranking import SummitBM25
 from indexer.snippets import Paragraph, Passage, find_matches, mark, paragraphs, passages
 from indexer.store import open_index
@@ -161,8 +162,7 @@ class Library:
                 )
             result.total = results.total
             result.facets = results.facets
-            terms = set(built.terms)
-            result.hits = [self._hit(fields, score, terms) for fields, score in results.page]
+            result.hits = [self._hit(fields, score, built) for fields, score in results.page]
             if result.total < 3:
                 result.suggestion = self._suggest(s, text, built, filters, result.total)
         result.took_ms = (time.perf_counter() - started) * 1000
@@ -171,8 +171,13 @@ class Library:
     def _run(self, s, built, filters, page, pagesize, sort, facets) -> _Page:
         flt = _filter_query(built.filters, filters)
         kwargs: dict[str, object] = {"limit": page * pagesize, "filter": flt}
-        if sort != "relevance":
-            kwargs["sortedby"] = sorting.FieldFacet("published", reverse=sort == "newest")
+        if sort == "oldest":
+            kwargs["sortedby"] = sorting.FieldFacet("published")
+        elif sort == "newest":
+            # Undated articles sort as the column's maximum; keep them last here too.
+            kwargs["sortedby"] = sorting.TranslateFacet(
+                _newest_first, sorting.FieldFacet("published")
+            )
         if facets:
             kwargs["groupedby"] = {
                 "outlet": sorting.FieldFacet("outlet"),
@@ -190,13 +195,24 @@ class Library:
                     key=lambda f: (-f.count, f.value),
                 )
         start = (page - 1) * pagesize
-        hits = [(results[i].fields(), results[i].score) for i in range(start, len(results.top_n))]
+        end = min(start + pagesize, len(results.top_n))
+        # A sorted search's "score" is its sort key: report no score then.
+        scored = sort == "relevance"
+        hits = [
+            (results[i].fields(), results[i].score if scored else None) for i in range(start, end)
+        ]
         return _Page(len(results), hits, counts)
 
-    def _hit(self, fields: dict, score: float | None, terms: set[str]) -> Hit:
+    def _hit(self, fields: dict, score: float | None, built: query_mod.BuiltQuery) -> Hit:
         body = fields.get("body", "")
         title = fields.get("title", "")
-
+        # Mark whole query words; fall back to compound parts (법 of 기본법) only for an
+        # article that matched through them alone.
+        terms = set(built.primary_terms)
+        found = passages(body, terms, self.analyzer)
+        if not any(p.marks for p in found):
+            terms = set(built.terms)
+            found = passages(body, terms, self.analyzer)
         title_marks = find_matches(title, terms, self.analyzer)
         return Hit(
             id=fields["id"],
@@ -209,7 +225,7 @@ class Library:
             lang=_split(fields.get("lang")),
             summit=_split(fields.get("summit")),
             score=float(score or 0.0),
-            passages=tuple(passages(body, terms, self.analyzer)),
+            passages=tuple(found),
         )
 
     def _suggest(self, s: Searcher, text, built, filters, total: int) -> str | None:
@@ -217,7 +233,8 @@ class Library:
         corrector = s.corrector("body")
         corrected = text
         changed = False
-        for term in built.terms:
+        # Whole query words only: their parts (유네스 of 유네스크) are the analyzer's guesses.
+        for term in built.primary_terms:
             if s.doc_frequency("body", term) > 0:
                 continue
             best = corrector.suggest(term, limit=1, maxdist=1)
@@ -247,15 +264,34 @@ class Library:
                     results = s.search(self.build(text, phrases=False).query, limit=limit)
                 yield qid, [(hit["id"], float(hit.score or 0.0)) for hit in results]
 
+    def complete(self, prefix: str, limit: int = 8) -> list[str]:
+        """Indexed words starting with the last word of ``prefix``, most common first."""
+        words = normalize(prefix).text.lower().split()
+        if not words:
+            return []
+        head, last = prefix[: prefix.lower().rfind(words[-1])], words[-1]
+        found: list[tuple[int, str]] = []
+        with self.ix.searcher() as s:
+            reader = s.reader()
+            for n, term in enumerate(reader.expand_prefix("body", last)):
+                if n >= 5000:  # bound the work for a one-letter prefix on a large index
+                    break
+                text = term.decode("utf-8") if isinstance(term, bytes) else term
+                found.append((reader.doc_frequency("body", text), text))
+        found.sort(key=lambda x: (-x[0], x[1]))
+        return [head + text for _, text in found[:limit]]
+
     def article(self, doc_id: str, text: str = "") -> ArticleView | None:
         """One article by id, with the matches of query ``text`` highlighted."""
         with self.ix.searcher(weighting=self.weighting) as s:
             fields = s.document(id=doc_id)
         if fields is None:
             return None
-        terms = set(self.build(text).terms) if text else set()
+        built = self.build(text) if text else None
         body = fields.get("body", "")
-        paras = tuple(paragraphs(body, terms, self.analyzer))
+        paras = tuple(paragraphs(body, set(built.primary_terms) if built else set(), self.analyzer))
+        if built and not any(p.matches for p in paras):
+            paras = tuple(paragraphs(body, set(built.terms), self.analyzer))
         return ArticleView(
             id=fields["id"],
             title=fields.get("title", ""),
@@ -270,6 +306,13 @@ class Library:
             paragraphs=paras,
             matches=sum(p.matches for p in paras),
         )
+
+
+_UNDATED = 2**64 - 1  # the published column's value for an article without a date
+
+
+def _newest_first(key: int) -> tuple[bool, int]:
+    return key >= _UNDATED, -key
 
 
 @dataclass
