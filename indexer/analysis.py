@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Iterator
 
 import jieba
@@ -75,7 +76,7 @@ class SummitTokenizer(Tokenizer):
             return
         norm = normalize(value)
         pos = start_pos - 1
-        for text, start, end, primary in _terms(norm.text):
+        for text, start, end, primary in _cached_terms(norm.text):
             if primary:
                 pos += 1
             token.text = text
@@ -88,6 +89,25 @@ class SummitTokenizer(Tokenizer):
                 s, e = norm.span(start, end)
                 token.startchar, token.endchar = start_char + s, start_char + e
             yield token
+
+
+_recent = threading.local()
+
+
+def _cached_terms(text: str) -> list[tuple[str, int, int, bool]]:
+    """Terms of ``text``, reusing the last text's analysis when ``text`` is its start.
+
+    An article's lead and a title derived from its first sentence are prefixes of its body,
+    which is analyzed just before them (Whoosh indexes fields in name order).
+    """
+    last_text, last_terms = getattr(_recent, "entry", ("", []))
+    if text and last_text.startswith(text):
+        cut = len(text)
+        return [t for t in last_terms if t[2] <= cut]
+    found = list(_terms(text))
+    if len(text) > 200:
+        _recent.entry = (text, found)
+    return found
 
 
 def _terms(text: str) -> Iterator[tuple[str, int, int, bool]]:
