@@ -186,6 +186,26 @@ def stats(index_dir: Path | None, as_json: bool) -> None:
 
 
 @main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@INDEX_OPTION
+def check(paths: tuple[Path, ...], index_dir: Path | None) -> None:
+    """Read every stored article and posting; compare with PATHS (default: the bundled corpus).
+
+    Give the same PATHS as to `index`: article ids are file names relative to them.
+    """
+    from indexer.check import check_index
+
+    try:
+        report = check_index(_index_dir(index_dir), list(paths) or [CORPUS_DIR])
+    except store.IndexError_ as exc:
+        raise click.ClickException(str(exc)) from exc
+    for line in report.lines():
+        click.echo(line)
+    if not report.ok:
+        sys.exit(1)
+
+
+@main.command()
 @INDEX_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")

@@ -21,6 +21,7 @@ from indexer.store import open_index
 
 SORTS = ("relevance", "newest", "oldest")
 FACETS = ("outlet", "lang", "summit")
+MAX_CORRECTIONS = 4
 
 
 @dataclass(frozen=True)
@@ -234,9 +235,9 @@ class Library:
         corrected = text
         changed = False
         # Whole query words only: their parts (유네스 of 유네스크) are the analyzer's guesses.
-        for term in built.primary_terms:
-            if s.doc_frequency("body", term) > 0:
-                continue
+        # Each lookup walks the term dictionary, so a long query corrects only its first few.
+        unknown = [t for t in built.primary_terms if s.doc_frequency("body", t) == 0]
+        for term in unknown[:MAX_CORRECTIONS]:
             best = corrector.suggest(term, limit=1, maxdist=1)
             if best and term in corrected:
                 corrected = corrected.replace(term, best[0])

@@ -18,7 +18,8 @@ from indexer.schema import SCHEMA_VERSION, analysis_fingerprint, build_schema, l
 
 META_FILE = "summit-search.json"
 # Articles per commit: a crash loses at most the batch under way, never what was committed.
-COMMIT_EVERY = 5000
+# The environment override lets the crash soak test force many commits on a small corpus.
+COMMIT_EVERY = int(os.environ.get("SUMMIT_SEARCH_COMMIT_EVERY") or 5000)
 # Memory for the writer's in-memory segment; far fewer flushes and merges than Whoosh's 128.
 WRITER_LIMIT_MB = 384
 
@@ -87,13 +88,23 @@ def open_index(index_dir: Path) -> whoosh_index.Index:
 def create_index(index_dir: Path) -> whoosh_index.Index:
     """Create an empty index at ``index_dir``, replacing any index there."""
     index_dir.mkdir(parents=True, exist_ok=True)
-    ix = whoosh_index.create_in(str(index_dir), build_schema())
     meta = index_dir / META_FILE
+    # Order matters for a crash in between: an index on disk must never sit beside the
+    # version stamp of another schema, and a new empty index must not lack its stamp.
+    if index_exists(index_dir):
+        meta.unlink(missing_ok=True)
+    else:
+        _write_meta(meta)
+    ix = whoosh_index.create_in(str(index_dir), build_schema())
+    _write_meta(meta)
+    sync_dir(index_dir)
+    return ix
+
+
+def _write_meta(meta: Path) -> None:
     tmp = meta.with_suffix(".tmp")
     tmp.write_text(json.dumps(_meta()), encoding="utf-8")
     os.replace(tmp, meta)
-    sync_dir(index_dir)
-    return ix
 
 
 def sync_dir(index_dir: Path) -> None:
@@ -104,7 +115,12 @@ def sync_dir(index_dir: Path) -> None:
     """
     for entry in os.scandir(index_dir):
         if entry.is_file():
-            fd = os.open(entry.path, os.O_RDONLY)
+            try:
+                fd = os.open(entry.path, os.O_RDONLY)
+            except FileNotFoundError:
+                # The lock is already released: the next writer may have cleaned up this
+                # old segment, which the committed table of contents no longer needs.
+                continue
             try:
                 os.fsync(fd)
             finally:

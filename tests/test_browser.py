@@ -134,16 +134,16 @@ def test_korean_search_with_highlights_and_a_filter(page: playwright_sync.Page) 
 
 
 def test_article_view_and_match_navigation(page: playwright_sync.Page) -> None:
-    page.goto("/?q=기본법")
+    page.goto("/?q=유네스코")
     page.locator("li.hit h2 a").first.click()
-    page.wait_for_url(f"**/articles/{S003}?q=*")
-    assert page.locator("h1").inner_text().startswith("[과기정통부]")
+    page.wait_for_url(f"**/articles/{S002}?q=*")
+    assert page.locator("h1").inner_text().startswith("유네스코 협약")
     assert page.locator("#match-count").inner_text() == "일치 6곳"
     page.locator("#next-match").click()
     assert page.locator("#match-count").inner_text() == "1 / 6"
-    assert page.locator("#body mark.current").inner_text() == "법"
+    assert page.locator("#body mark.current").inner_text() == "유네스코"
     page.locator("#next-match").click()
-    assert page.locator("#body mark.current").inner_text() == "기본법"
+    assert page.locator("#match-count").inner_text() == "2 / 6"
     assert page.locator("#body mark.current").is_visible()
     page.locator("#prev-match").click()
     page.locator("#prev-match").click()
@@ -152,7 +152,7 @@ def test_article_view_and_match_navigation(page: playwright_sync.Page) -> None:
     shot(page, "article")
     page.locator("#raw-link").click()
     page.wait_for_url("**view=raw*")
-    assert "과학기술정보통신부는" in page.locator("#raw").inner_text()
+    assert "기사승인 2024-05-23 14:41:12" in page.locator("#raw").inner_text()
 
 
 def test_quote_copies_the_exact_passage(page: playwright_sync.Page, base_url: str) -> None:

@@ -17,6 +17,10 @@ def _paths(value: str) -> list[Path]:
     return [Path(p) for p in value.split(os.pathsep) if p]
 
 
+def _flag(value: str) -> bool:
+    return value.strip().lower() not in ("0", "off", "no", "false")
+
+
 # Environment variables that override a setting, and how their text becomes a value.
 # The index location is read by ``default_index_dir`` ($SUMMIT_SEARCH_INDEX), as in the CLI.
 ENV_OVERRIDES: dict[str, tuple[str, Callable[[str], Any]]] = {
@@ -25,6 +29,7 @@ ENV_OVERRIDES: dict[str, tuple[str, Callable[[str], Any]]] = {
     "MAX_CONTENT_LENGTH": ("SUMMIT_SEARCH_MAX_UPLOAD", int),
     "SOURCE_DIRS": ("SUMMIT_SEARCH_SOURCE_DIRS", _paths),
     "SECRET_KEY": ("SUMMIT_SEARCH_SECRET_KEY", str),
+    "RATELIMIT_ENABLED": ("SUMMIT_SEARCH_RATELIMIT", _flag),
 }
 
 
@@ -47,6 +52,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         # The session cookie never goes to scripts or to cross-site requests.
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        # Per-client-address limits (429 with Retry-After). Off for a load test from one address.
+        RATELIMIT_ENABLED=True,
+        # The JSON search API: bursts of 60, then 10 a second (the search page is not limited).
+        RATELIMIT_SEARCH_PER_MINUTE=600,
+        RATELIMIT_SEARCH_BURST=60,
+        # Admin login attempts: 10, then one every 6 s, so guessing the token goes nowhere.
+        RATELIMIT_LOGIN_PER_MINUTE=10,
+        RATELIMIT_LOGIN_BURST=10,
     )
     for key, (name, parse) in ENV_OVERRIDES.items():
         if os.environ.get(name):
@@ -59,12 +72,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if not app.config["ADMIN_TOKEN"]:
         app.config["ADMIN_TOKEN"] = secrets.token_urlsafe(18)
 
-    from webui import admin, api, csrf, i18n, jobs, library, pages, security
+    from webui import admin, api, csrf, i18n, jobs, library, pages, ratelimit, security
     from webui.quote import http_url
 
     library.init_app(app)
     jobs.init_app(app)
     security.init_app(app)
+    # Before CSRF: a flood of login attempts is refused before any other work.
+    ratelimit.init_app(app)
     csrf.init_app(app)
     i18n.init_app(app)
     app.jinja_env.filters["http_url"] = http_url

@@ -1,0 +1,326 @@
+"""Indexing and query speed on generated corpora of 1k to 100k articles; reported, never asserted.
+
+Each indexing run is a fresh subprocess (``store.index_paths`` on a generated JSONL file), so
+its peak memory is its own; the first run of each size then runs the analyzer alone over the
+same titles and bodies, the floor that indexing cannot beat. Queries go through the product's
+``Library``. Usage: ``python -m indexer.benchmarks.speed [--sizes 1000,10000] [--json OUT]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import hashlib
+import importlib.util
+import io
+import json
+import pstats
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from indexer import store
+from indexer.analysis import summit_analyzer
+from indexer.benchmarks import DEFAULT_DATA, gen, percentile, read_tsv
+from indexer.benchmarks.serving import first_search
+from indexer.documents import Article
+from indexer.search import Library
+
+KINDS = ("1 keyword", "2 keywords", "3 keywords", "question")
+WARMUP_QUERIES = 10
+
+
+def index_once(jsonl: Path, index_dir: Path, floor: bool, profile: Path | None = None) -> dict:
+    """Index ``jsonl`` into a new ``index_dir`` in this process; return timings and memory."""
+    profiler = cProfile.Profile() if profile else None
+    started = time.perf_counter()
+    if profiler:
+        report = profiler.runcall(store.index_paths, index_dir, [jsonl])
+        profiler.dump_stats(str(profile))
+    else:
+        report = store.index_paths(index_dir, [jsonl])
+    seconds = time.perf_counter() - started
+    result = {
+        "seconds": seconds,
+        "added": len(report.added),
+        "failed": len(report.failed),
+        # Read before the analyzer pass, which must not count towards the indexer's memory.
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+    if floor:
+        result["analyzer_seconds"] = analyzer_seconds(jsonl)
+    return result
+
+
+def analyzer_seconds(jsonl: Path) -> float:
+    """Seconds the product analyzer takes over every title and body, as indexing calls it."""
+    analyzer = summit_analyzer()
+    spent = 0.0
+    with jsonl.open(encoding="utf-8") as f:
+        for line in f:
+            record = json.loads(line)
+            started = time.perf_counter()
+            for text in (record.get("title", ""), record["text"]):
+                for _ in analyzer(text, positions=True, mode="index"):
+                    pass
+            spent += time.perf_counter() - started
+    return spent
+
+
+def _index_in_child(jsonl: Path, index_dir: Path, floor: bool, profile: Path | None) -> dict:
+    code = (
+        "import json, sys; from pathlib import Path; "
+        "from indexer.benchmarks.speed import index_once; "
+        "p = sys.argv[4]; "
+        "print(json.dumps(index_once(Path(sys.argv[1]), Path(sys.argv[2]), "
+        "sys.argv[3] == '1', Path(p) if p else None)))"
+    )
+    args = [str(jsonl), str(index_dir), "1" if floor else "0", str(profile or "")]
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], check=True, capture_output=True, text=True
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _sample_lines(jsonl: Path, count: int, rng: random.Random) -> list[dict]:
+    with jsonl.open(encoding="utf-8") as f:
+        total = sum(1 for _ in f)
+    wanted = set(rng.sample(range(total), min(count, total)))
+    with jsonl.open(encoding="utf-8") as f:
+        return [json.loads(line) for n, line in enumerate(f) if n in wanted]
+
+
+def keyword_queries(jsonl: Path, count: int, words: int, seed: int) -> list[str]:
+    """Queries of ``words`` keywords, each drawn from one random article's own terms.
+
+    Drawing term occurrences (not distinct terms) from random articles gives keywords with the
+    corpus's own frequency mix: common words often, rare names now and then.
+    """
+    rng = random.Random(seed * 1000 + words)
+    analyzer = summit_analyzer()
+    queries = []
+    for record in _sample_lines(jsonl, count, rng):
+        text = record["text"]
+        surfaces = [
+            text[t.startchar : t.endchar]
+            for t in analyzer(text, chars=True, mode="index")
+            if getattr(t, "primary", True)
+        ]
+        # One-letter surfaces (numbers' digits, 중, 일) are rarely typed alone as a search.
+        pool = list(dict.fromkeys(s for s in surfaces if len(s) >= 2))
+        weights = [surfaces.count(s) for s in pool]
+        picked: list[str] = []
+        while pool and len(picked) < words:
+            choice = rng.choices(range(len(pool)), weights)[0]
+            picked.append(pool.pop(choice))
+            weights.pop(choice)
+        queries.append(" ".join(picked))
+    return queries
+
+
+def question_queries(data_dir: Path, count: int, seed: int) -> list[str]:
+    """KorQuAD questions: natural-language queries a reader would type."""
+    rows = read_tsv(data_dir / "korquad-dev" / "queries.dev.tsv")
+    return [row[1] for row in random.Random(seed).sample(rows, min(count, len(rows)))]
+
+
+def rank_latencies(library: Library, queries: Sequence[str]) -> list[float]:
+    """Milliseconds per query for ranking the top 10 with one searcher (``search_batch``)."""
+    pairs = [(str(n), q) for n, q in enumerate(queries)]
+    list(library.search_batch(pairs[:WARMUP_QUERIES], limit=10))
+    batch = library.search_batch(pairs, limit=10)
+    out = []
+    while True:
+        started = time.perf_counter()
+        if next(batch, None) is None:
+            return out
+        out.append((time.perf_counter() - started) * 1000)
+
+
+def page_latencies(library: Library, queries: Sequence[str]) -> list[float]:
+    """Milliseconds per query for a full result page: searcher, hits, facets, snippets."""
+    for q in queries[:WARMUP_QUERIES]:
+        library.search(q)
+    out = []
+    for q in queries:
+        started = time.perf_counter()
+        library.search(q)
+        out.append((time.perf_counter() - started) * 1000)
+    return out
+
+
+def add_to_searchable(index_dir: Path, n: int) -> float:
+    """Seconds from adding one new article until a search finds it."""
+    library = Library(index_dir)
+    word = "zqbench" + "".join(chr(97 + int(d)) for d in str(n))
+    body = f"벤치마크로 추가한 기사입니다. {word} 단어는 이 기사에만 있습니다."
+    article = Article(
+        id=f"bench-added-{n}",
+        title=f"추가 기사 {word}",
+        body=body,
+        raw=body,
+        content_hash=hashlib.sha256(body.encode()).hexdigest(),
+    )
+    started = time.perf_counter()
+    store.add_articles(index_dir, [article])
+    while True:
+        _, hits = next(library.search_batch([("q", word)], limit=1))
+        if hits and hits[0][0] == article.id:
+            return time.perf_counter() - started
+
+
+def _summary(values: list[float]) -> dict[str, float]:
+    return {"n": len(values), "p50": percentile(values, 50), "p95": percentile(values, 95)}
+
+
+def measure_size(
+    size: int, args: argparse.Namespace, workdir: Path, log: Callable[[str], None]
+) -> dict:
+    """Every figure for one corpus size."""
+    jsonl = workdir / f"articles-{size}.jsonl"
+    text_bytes = gen.write(jsonl, size, args.seed, args.data)
+    log(f"{size}: generated {text_bytes / 1e6:.1f} MB of text")
+    runs = []
+    index_dir = workdir / f"index-{size}"
+    for run in range(args.runs):
+        shutil.rmtree(index_dir, ignore_errors=True)
+        runs.append(_index_in_child(jsonl, index_dir, floor=run == 0, profile=None))
+        log(f"{size}: run {run + 1}: indexed in {runs[-1]['seconds']:.1f} s")
+    seconds = statistics.median(r["seconds"] for r in runs)
+    analyzer_s = runs[0]["analyzer_seconds"]
+    result: dict = {
+        "articles": size,
+        "added": runs[0]["added"],
+        "failed": runs[0]["failed"],
+        "text_mb": text_bytes / 1e6,
+        "runs": runs,
+        "index_s": seconds,
+        "mb_per_s": text_bytes / 1e6 / seconds,
+        "articles_per_s": size / seconds,
+        "analyzer_s": analyzer_s,
+        "index_to_analyzer": seconds / analyzer_s if analyzer_s else None,
+        "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
+    }
+    library = Library(index_dir)
+    queries = {
+        kind: keyword_queries(jsonl, args.queries, words, args.seed)
+        for words, kind in enumerate(KINDS[:3], 1)
+    }
+    queries["question"] = question_queries(args.data, args.queries, args.seed)
+    result["rank_ms"] = {k: _summary(rank_latencies(library, q)) for k, q in queries.items()}
+    result["page_ms"] = {k: _summary(page_latencies(library, q)) for k, q in queries.items()}
+    result["add_to_searchable_s"] = statistics.median(
+        add_to_searchable(index_dir, n) for n in range(args.runs)
+    )
+    if args.profile:
+        _profile(size, jsonl, queries, library, workdir, args.profile)
+    result["index_dir"] = index_dir
+    return result
+
+
+def _profile(size, jsonl, queries, library, workdir: Path, out: Path) -> None:
+    """cProfile one indexing run and the question queries; write .prof and top-30 text."""
+    out.mkdir(parents=True, exist_ok=True)
+    target = workdir / f"profile-index-{size}"
+    _index_in_child(jsonl, target, floor=False, profile=out / f"index-{size}.prof")
+    shutil.rmtree(target, ignore_errors=True)
+    profiler = cProfile.Profile()
+    profiler.runcall(rank_latencies, library, queries["question"])
+    profiler.dump_stats(str(out / f"query-{size}.prof"))
+    for name in (f"index-{size}", f"query-{size}"):
+        text = io.StringIO()
+        pstats.Stats(str(out / f"{name}.prof"), stream=text).sort_stats("cumulative").print_stats(
+            30
+        )
+        (out / f"{name}.txt").write_text(text.getvalue(), encoding="utf-8")
+
+
+def markdown(report: dict) -> str:
+    """Indexing and latency tables."""
+    lines = [
+        "| articles | MB of text | index s | MB/s | articles/s | analyzer s | index/analyzer "
+        "| indexer peak MB | add->searchable s |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in report["sizes"].values():
+        ratio = f"{r['index_to_analyzer']:.2f}" if r["index_to_analyzer"] else "-"
+        lines.append(
+            f"| {r['articles']} | {r['text_mb']:.1f} | {r['index_s']:.1f} | {r['mb_per_s']:.3f} "
+            f"| {r['articles_per_s']:.1f} | {r['analyzer_s']:.1f} | {ratio} "
+            f"| {r['peak_rss_mb']:.0f} | {r['add_to_searchable_s']:.2f} |"
+        )
+    lines += [
+        "",
+        "| articles | query | n | top-10 p50 ms | top-10 p95 ms | page p50 ms | page p95 ms |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in report["sizes"].values():
+        for kind in KINDS:
+            rank, page = r["rank_ms"][kind], r["page_ms"][kind]
+            lines.append(
+                f"| {r['articles']} | {kind} | {rank['n']} | {rank['p50']:.1f} "
+                f"| {rank['p95']:.1f} | {page['p50']:.1f} | {page['p95']:.1f} |"
+            )
+    serve = report["serve"]
+    lines.append("")
+    if "skipped" in serve:
+        lines.append(f"serve: skipped ({serve['skipped']})")
+    else:
+        lines.append(
+            f"serve: first search answered {serve['first_search_s']:.2f} s after start "
+            f"({serve['articles']} articles); server peak {serve['peak_rss_mb']:.0f} MB"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line entry point."""
+    parser = argparse.ArgumentParser(prog="python -m indexer.benchmarks.speed")
+    parser.add_argument("--sizes", default="1000,10000", help="comma-separated article counts")
+    parser.add_argument("--runs", type=int, default=3, help="indexing runs per size (median)")
+    parser.add_argument("--queries", type=int, default=200, help="queries per kind")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="dev collections folder")
+    parser.add_argument("--json", type=Path, default=None, help="also write figures as JSON")
+    parser.add_argument("--profile", type=Path, default=None, help="write cProfile output here")
+    parser.add_argument("--no-serve", action="store_true", help="skip the server start-up timing")
+    args = parser.parse_args(argv)
+    report = run(args, lambda m: print(m, file=sys.stderr, flush=True))
+    print(markdown(report))
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=1, default=str), encoding="utf-8")
+    return 0
+
+
+def run(args: argparse.Namespace, log: Callable[[str], None]) -> dict:
+    """Measure every size, then the server on the largest index."""
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    report: dict = {"sizes": {}, "serve": {}}
+    with tempfile.TemporaryDirectory(prefix="summit-speed-") as tmp:
+        workdir = Path(tmp)
+        for size in sizes:
+            report["sizes"][str(size)] = measure_size(size, args, workdir, log)
+            if size != max(sizes):
+                shutil.rmtree(workdir / f"index-{size}", ignore_errors=True)
+        largest = report["sizes"][str(max(sizes))]
+        if args.no_serve:
+            report["serve"] = {"skipped": "--no-serve"}
+        elif importlib.util.find_spec("webui.serve") is None:
+            report["serve"] = {"skipped": "webui.serve is not there yet"}
+        else:
+            report["serve"] = first_search(Path(largest["index_dir"]), log)
+            report["serve"]["articles"] = largest["articles"]
+    for figures in report["sizes"].values():
+        figures["index_dir"] = str(figures["index_dir"])
+    return report
+
+
+if __name__ == "__main__":
+    sys.exit(main())

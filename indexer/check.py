@@ -1,0 +1,149 @@
+"""Integrity check: read every stored document and posting, compare the index with its sources."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from indexer.documents import Article, iter_documents
+from indexer.store import IndexError_, open_index
+
+# Problems of one kind shown in full; the rest are counted, so a broken index stays readable.
+SHOWN_PER_KIND = 20
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong: its kind (unreadable, duplicate, stale, missing, ...), item and detail."""
+
+    kind: str
+    item: str
+    detail: str = ""
+
+    def line(self) -> str:
+        """The problem as one line of the report."""
+        return f"{self.kind}: {self.item}" + (f" ({self.detail})" if self.detail else "")
+
+
+@dataclass
+class CheckReport:
+    """What the check read and what it found wrong."""
+
+    articles: int = 0
+    terms: int = 0
+    postings: int = 0
+    sources: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing is wrong."""
+        return not self.problems
+
+    def lines(self) -> list[str]:
+        """The report as text lines: problems (capped per kind), then the counts."""
+        out: list[str] = []
+        shown: Counter[str] = Counter()
+        for problem in self.problems:
+            shown[problem.kind] += 1
+            if shown[problem.kind] <= SHOWN_PER_KIND:
+                out.append(problem.line())
+        for kind, count in shown.items():
+            if count > SHOWN_PER_KIND:
+                out.append(f"{kind}: {count - SHOWN_PER_KIND} more not shown")
+        status = "ok" if self.ok else f"{len(self.problems)} problems"
+        out.append(
+            f"{status}: {self.articles} articles, {self.terms} terms, "
+            f"{self.postings} postings read; {self.sources} source articles compared"
+        )
+        return out
+
+
+def check_index(index_dir: Path, sources: Sequence[Path] | None = None) -> CheckReport:
+    """Read the whole index at ``index_dir``; compare it with ``sources`` unless None."""
+    report = CheckReport()
+    try:
+        indexed = _read_documents(index_dir, report)
+    except IndexError_:
+        raise
+    except Exception as exc:  # a torn or truncated file: say so instead of a traceback
+        report.problems.append(Problem("unreadable index", str(index_dir), _why(exc)))
+        return report
+    if sources is not None:
+        _compare(indexed, sources, report)
+    return report
+
+
+def _read_documents(index_dir: Path, report: CheckReport) -> dict[str, dict]:
+    """Stored fields by id, after reading every document and every posting list."""
+    ix = open_index(index_dir)
+    indexed: dict[str, dict] = {}
+    ids: Counter[str] = Counter()
+    with ix.reader() as reader:
+        for docnum in reader.all_doc_ids():
+            try:
+                fields = reader.stored_fields(docnum)
+                doc_id = fields["id"]
+                for name in ("title", "body", "raw"):
+                    if not isinstance(fields.get(name, ""), str):
+                        raise TypeError(f"{name} is {type(fields[name]).__name__}")
+            except Exception as exc:  # report every bad document, not just the first
+                report.problems.append(Problem("unreadable document", f"#{docnum}", _why(exc)))
+                continue
+            ids[doc_id] += 1
+            indexed[doc_id] = fields
+            report.articles += 1
+        limit = reader.doc_count_all()
+        for fieldname in sorted(reader.indexed_field_names()):
+            try:
+                terms = list(reader.lexicon(fieldname))
+            except Exception as exc:
+                report.problems.append(Problem("unreadable field", fieldname, _why(exc)))
+                continue
+            for term in terms:
+                report.terms += 1
+                try:
+                    for docnum in reader.postings(fieldname, term).all_ids():
+                        if not 0 <= docnum < limit:
+                            raise ValueError(f"posting to document #{docnum} of {limit}")
+                        report.postings += 1
+                except Exception as exc:
+                    item = f"{fieldname}:{term.decode('utf-8', 'replace')}"
+                    report.problems.append(Problem("unreadable postings", item, _why(exc)))
+    for doc_id, count in sorted(ids.items()):
+        if count > 1:
+            report.problems.append(Problem("duplicate id", doc_id, f"{count} copies"))
+    return indexed
+
+
+def _compare(indexed: dict[str, dict], sources: Sequence[Path], report: CheckReport) -> None:
+    """Stale, missing and unindexed articles, judged against the files now on disk."""
+    current: dict[str, Article] = {}
+    for item in iter_documents(list(sources)):
+        if isinstance(item, Article):
+            current[item.id] = item
+    report.sources = len(current)
+    roots = [str(Path(p).resolve()) for p in sources]
+    for doc_id, fields in sorted(indexed.items()):
+        origin = fields.get("source", "")
+        article = current.get(doc_id)
+        if article is not None:
+            if article.content_hash != fields.get("content_hash"):
+                report.problems.append(Problem("stale", doc_id, "the source file has changed"))
+        elif origin and not os.path.exists(origin):
+            report.problems.append(Problem("missing", doc_id, f"{origin} is gone"))
+        elif origin and any(_under(origin, root) for root in roots):
+            report.problems.append(Problem("missing", doc_id, f"no longer in {origin}"))
+    for doc_id in sorted(set(current) - set(indexed)):
+        report.problems.append(Problem("not indexed", doc_id, current[doc_id].source))
+
+
+def _under(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _why(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}".splitlines()[0]

@@ -1,0 +1,246 @@
+"""Load test: concurrent clients against ``summit-search serve`` on loopback, one upload midway.
+
+Builds (or reuses) an index of generated articles, starts the server on a free 127.0.0.1 port,
+runs the clients for a fixed time mixing JSON searches, search pages, article pages and article
+JSON, uploads a file through the admin page halfway, then reports requests per second,
+latency percentiles, errors and the server's memory before and after.
+Usage: ``python -m indexer.reliability.load --articles 10000 --clients 16 --seconds 60``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+from indexer.reliability.corpus import write_corpus
+from indexer.reliability.soak import _command
+from indexer.store import index_exists, open_index
+
+_HANGUL_WORD = re.compile(r"^[\uac00-\ud7a3]{2,}$")
+
+
+@dataclass
+class Tally:
+    """Latencies and errors, shared by the client threads."""
+
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, seconds: float, error: str | None) -> None:
+        """Record one request."""
+        with self.lock:
+            self.latencies.append(seconds)
+            if error:
+                self.errors.append(error)
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """The ``pct`` percentile by nearest rank (0.0 for no values)."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))]
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of process ``pid`` in MB, from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def build_index(index_dir: Path, articles: int) -> tuple[list[str], list[str]]:
+    """Reuse or build an index of ``articles`` generated articles; return (ids, keywords)."""
+    src = index_dir.parent / "corpus"
+    corpus = write_corpus(src, articles, per_file=500, size=1000, seed=11)
+    if not (index_exists(index_dir) and open_index(index_dir).doc_count() == articles):
+        print(f"building an index of {articles} articles at {index_dir} ...", flush=True)
+        started = time.monotonic()
+        subprocess.run([*_command(), "index", "--rebuild", "--index", str(index_dir), str(src)],
+                       check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+        print(f"built in {time.monotonic() - started:.0f} s", flush=True)
+    words: dict[str, int] = {}
+    for title in corpus.titles.values():
+        for word in title.split()[1:]:
+            if _HANGUL_WORD.match(word):
+                words[word] = words.get(word, 0) + 1
+    keywords = sorted(words, key=lambda w: -words[w])[:300]
+    return corpus.all_ids, keywords
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on at 127.0.0.1 right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_ready(port: int, timeout: float = 120.0) -> None:
+    """Poll the server until its search page answers."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"the server did not answer on port {port} within {timeout:.0f} s")
+
+
+def client(port: int, ids: list[str], words: list[str], stop: float, tally: Tally, seed: int):
+    """One client: a keep-alive connection sending a random mix until ``stop``."""
+    rng = random.Random(seed)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    while time.monotonic() < stop:
+        kind = rng.random()
+        q = urllib.parse.quote(" ".join(rng.sample(words, rng.choice((1, 1, 2)))))
+        doc = urllib.parse.quote(rng.choice(ids))
+        if kind < 0.4:
+            path = f"/api/search?q={q}"
+        elif kind < 0.7:
+            path = f"/?q={q}"
+        elif kind < 0.85:
+            path = f"/articles/{doc}?q={q}"
+        else:
+            path = f"/api/articles/{doc}"
+        started = time.perf_counter()
+        error = None
+        try:
+            conn.request("GET", path)
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                error = f"{response.status} {path}"
+        except (OSError, http.client.HTTPException) as exc:
+            error = f"{type(exc).__name__} {path}"
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        tally.add(time.perf_counter() - started, error)
+    conn.close()
+
+
+def upload(port: int, token: str) -> str:
+    """Log in to the admin page and upload a 20-article JSONL file; return the outcome."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+    base = f"http://127.0.0.1:{port}"
+    page = opener.open(f"{base}/admin", timeout=30).read().decode()
+    csrf = re.findall(r'name="csrf_token" value="([^"]+)"', page)[0]
+    form = urllib.parse.urlencode({"token": token, "csrf_token": csrf}).encode()
+    page = opener.open(f"{base}/admin/login", data=form, timeout=30).read().decode()
+    csrf = re.findall(r'name="csrf_token" value="([^"]+)"', page)[0]
+    records = [
+        {"id": f"load-upload-{n}", "title": f"업로드 {n}", "text": "서울 정상회의 " * 40}
+        for n in range(20)
+    ]
+    lines = [json.dumps(r, ensure_ascii=False) for r in records]
+    boundary = secrets.token_hex(12)
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{csrf}\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="load.jsonl"\r\n'
+        f"Content-Type: application/octet-stream\r\n\r\n" + "\n".join(lines) + "\n\r\n"
+        f"--{boundary}--\r\n"
+    ).encode()
+    request = urllib.request.Request(
+        f"{base}/admin/upload", data=body,
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )  # fmt: skip
+    started = time.perf_counter()
+    with opener.open(request, timeout=120) as response:
+        status = response.status
+    took = time.perf_counter() - started
+    with urllib.request.urlopen(f"{base}/api/articles/load-upload-19", timeout=30) as r:
+        found = r.status == 200
+    return f"HTTP {status} in {took:.1f} s, uploaded article searchable: {found}"
+
+
+def run(articles: int, clients: int, seconds: float, index_dir: Path) -> dict[str, object]:
+    """Build or reuse the index, serve it, load it; return the figures."""
+    ids, words = build_index(index_dir, articles)
+    port, token = free_port(), secrets.token_urlsafe(18)
+    # All clients share one address: per-client rate limits would measure the limiter.
+    env = {**os.environ, "SUMMIT_SEARCH_RATELIMIT": "0", "SUMMIT_SEARCH_ADMIN_TOKEN": token}
+    server = subprocess.Popen(
+        [*_command(), "serve", "--index", str(index_dir), "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        wait_ready(port)
+        rss_before = rss_mb(server.pid)
+        tally = Tally()
+        stop = time.monotonic() + seconds
+        threads = [
+            threading.Thread(target=client, args=(port, ids, words, stop, tally, n))
+            for n in range(clients)
+        ]
+        started = time.monotonic()
+        for t in threads:
+            t.start()
+        time.sleep(seconds / 2)
+        uploaded = upload(port, token)
+        for t in threads:
+            t.join(seconds + 60)
+        elapsed = time.monotonic() - started
+        rss_after = rss_mb(server.pid)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    ms = [s * 1000 for s in tally.latencies]
+    return {
+        "requests": len(ms),
+        "requests_per_s": round(len(ms) / elapsed, 1),
+        "p50_ms": round(percentile(ms, 50), 1),
+        "p95_ms": round(percentile(ms, 95), 1),
+        "p99_ms": round(percentile(ms, 99), 1),
+        "max_ms": round(max(ms, default=0.0), 1),
+        "errors": len(tally.errors),
+        "error_examples": tally.errors[:5],
+        "upload": uploaded,
+        "rss_mb_before": round(rss_before, 1),
+        "rss_mb_after": round(rss_after, 1),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line entry point; exit status 1 if any request failed."""
+    parser = argparse.ArgumentParser(prog="python -m indexer.reliability.load")
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument(
+        "--index", type=Path, default=None,
+        help="index folder to build or reuse [default: a folder under the system temp dir]",
+    )  # fmt: skip
+    args = parser.parse_args(argv)
+    index_dir = args.index or Path(tempfile.gettempdir()) / f"summit-load-{args.articles}" / "index"
+    figures = run(args.articles, args.clients, args.seconds, index_dir)
+    for key, value in figures.items():
+        print(f"{key}: {value}")
+    return 1 if figures["errors"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
