@@ -99,14 +99,22 @@ def compile_userdict(words: list[str], cache_dir: Path | None = None) -> Path:
 
 
 _local = threading.local()
+_model_lock = threading.Lock()
+_model: mecab_ko.Model | None = None
 
 
 def _tagger() -> mecab_ko.Tagger:
-    # MeCab taggers are not thread-safe; one per thread, built on first use.
+    # One model (the dictionaries, about 100 MB mapped) for the process; a tagger is not
+    # thread-safe, so each thread gets its own, sharing the model. Separate taggers would map
+    # the dictionaries once each: eight server threads, eight copies in memory.
+    global _model
     tagger = getattr(_local, "tagger", None)
     if tagger is None:
-        userdic = compile_userdict(read_userdict())
-        tagger = mecab_ko.Tagger(f'-u "{userdic}" {_NODE_FORMAT} {_EOS_FORMAT}')
+        with _model_lock:
+            if _model is None:
+                userdic = compile_userdict(read_userdict())
+                _model = mecab_ko.Model(f'-u "{userdic}" {_NODE_FORMAT} {_EOS_FORMAT}')
+            tagger = _model.createTagger()
         _local.tagger = tagger
     return tagger
 
