@@ -97,8 +97,9 @@ _recent = threading.local()
 def _cached_terms(text: str) -> list[tuple[str, int, int, bool]]:
     """Terms of ``text``, reusing the last text's analysis when ``text`` is its start.
 
-    An article's lead and a title derived from its first sentence are prefixes of its body,
-    which is analyzed just before them (Whoosh indexes fields in name order).
+    A title derived from an article's first sentence is a prefix of the text its body field
+    indexes (lead, then body), which is analyzed just before it: Whoosh indexes fields in name
+    order.
     """
     last_text, last_terms = getattr(_recent, "entry", ("", []))
     if text and last_text.startswith(text):

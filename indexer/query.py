@@ -22,12 +22,11 @@ MAX_TERMS = 64
 # and the dev collections measured no gain from an extra factor.
 COORD_SCALE = None
 TITLE_BOOST = 1.0
-LEAD_BOOST = 0.5
 ALIAS_BOOST = 0.6
 # Parts of a compound (정상, 회의 of 정상회의) count, but less than the word itself.
 SECONDARY_BOOST = 0.5
-SEARCH_FIELDS = ("title", "lead", "body")
-FIELD_BOOSTS = {"title": TITLE_BOOST, "lead": LEAD_BOOST}
+SEARCH_FIELDS = ("title", "body")
+FIELD_BOOSTS = {"title": TITLE_BOOST}
 # Fields a user may name, and what the value is searched as.
 TEXT_FIELDS = ("title", "body", "author")
 EXACT_FIELDS = ("outlet", "lang", "summit", "id")

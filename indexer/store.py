@@ -14,7 +14,7 @@ from whoosh.index import LockError
 from whoosh.writing import SegmentWriter
 
 from indexer.documents import Article, Rejected, discover, load_file
-from indexer.schema import SCHEMA_VERSION, analysis_fingerprint, build_schema, lead_of
+from indexer.schema import SCHEMA_VERSION, analysis_fingerprint, body_for_index, build_schema
 
 META_FILE = "summit-search.json"
 # Articles per commit: a crash loses at most the batch under way, never what was committed.
@@ -155,8 +155,8 @@ def _document(article: Article, origin: str) -> dict[str, object]:
     doc: dict[str, object] = {
         "id": article.id,
         "title": article.title,
-        "body": article.body,
-        "lead": lead_of(article.body),
+        "body": body_for_index(article.body),
+        "_stored_body": article.body,
         "raw": article.raw,
         "outlet": article.outlet,
         "author": article.author,

@@ -38,14 +38,13 @@ def test_scan(text: str, items: list[Item]) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("유네스코", "(title:유네스코 OR lead:유네스코^0.5 OR body:유네스코)"),
-        ('"AI 서울"', '(title:"ai 서울" OR lead:"ai 서울" OR body:"ai 서울")'),
+        ("유네스코", "(title:유네스코 OR body:유네스코)"),
+        ('"AI 서울"', '(title:"ai 서울" OR body:"ai 서울")'),
         (
             "유네스코 -LG",
-            "((title:유네스코 OR lead:유네스코^0.5 OR body:유네스코) AND NOT "
-            "(title:lg OR lead:lg^0.5 OR body:lg))",
+            "((title:유네스코 OR body:유네스코) AND NOT (title:lg OR body:lg))",
         ),
-        ("-LG", "(None:* AND NOT (title:lg OR lead:lg^0.5 OR body:lg))"),
+        ("-LG", "(None:* AND NOT (title:lg OR body:lg))"),
         ("lang:EN", "None:*"),
         ("*", "<_NullQuery>"),
     ],
@@ -59,7 +58,7 @@ def test_compound_searches_whole_word_and_parts() -> None:
     assert built.terms == ["정상회의", "정상", "회의"]
     assert built.primary_terms == ["정상회의"]
     # The parts count half as much as the whole word.
-    assert str(built.query.subqueries[1]) == "(title:정상^0.5 OR lead:정상^0.25 OR body:정상^0.5)"
+    assert str(built.query.subqueries[1]) == "(title:정상^0.5 OR body:정상^0.5)"
 
 
 def test_filters_from_field_syntax() -> None:
@@ -128,8 +127,8 @@ def test_alias_expansion_reports_and_searches_other_spellings() -> None:
 def test_alias_inside_a_phrase_replaces_the_spelling() -> None:
     built = build('"AI 기본법"', ANALYZER, ALIASES)
     assert str(built.query) == (
-        '((title:"ai 기본법" OR lead:"ai 기본법" OR body:"ai 기본법") OR '
-        '(title:"인공지능 기본법" OR lead:"인공지능 기본법" OR body:"인공지능 기본법"))'
+        '((title:"ai 기본법" OR body:"ai 기본법") OR '
+        '(title:"인공지능 기본법" OR body:"인공지능 기본법"))'
     )
 
 
