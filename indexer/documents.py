@@ -105,7 +105,10 @@ def _walk(root: Path) -> Iterator[Path]:
         visited.add((st.st_dev, st.st_ino))
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            if not name.startswith(".") and os.path.isfile(os.path.join(current, name)):
+            full = os.path.join(current, name)
+            # A broken or looping symlink is not a file, but it is yielded so that reading
+            # it reports why instead of it vanishing from the batch without a word.
+            if not name.startswith(".") and (os.path.isfile(full) or os.path.islink(full)):
                 yield Path(current) / name
 
 

@@ -214,7 +214,7 @@ def index_paths(
     pending = 0
     try:
         for n, (path, root) in enumerate(files, 1):
-            origin = str(path.resolve())
+            origin = str(path.absolute())  # resolve() raises on a symlink loop
             processed.add(origin)
             for item in load_file(path, root):
                 pending += _apply(w, item, origin, hashes, seen, report)
