@@ -1,0 +1,80 @@
+"""The command line, through click's CliRunner, over the session's corpus index."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from indexer.cli import main
+
+S002, S003 = "002_4eef7aca86074d55.txt", "003_d2343a382aed7d1a.txt"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_search_json(corpus_index: Path) -> None:
+    code, out, _ = run("search", "기본법", "--index", str(corpus_index), "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert (data["query"], data["total"]) == ("기본법", 1)
+    (hit,) = data["hits"]
+    assert set(hit) == {"id", "title", "outlet", "published", "url", "score", "snippet"}
+    assert hit["id"] == S003 and hit["outlet"] == "대한민국 정책브리핑"
+    assert "인공지능(AI)<mark>기본법</mark>, 올해" in hit["snippet"]
+
+
+def test_search_text_lists_aliases_and_hits(corpus_index: Path) -> None:
+    code, out, _ = run("search", "UNESCO", "--index", str(corpus_index), "--limit", "1")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "also searched for 유네스코 (alias of UNESCO)"
+    assert lines[1].startswith("2 articles (")
+    assert lines[2].startswith(
+        "1. 유네스코 협약·발전 방안 논의…AI 정상회의에 기업도 ‘분주’  [쿠키뉴스, 2024-05-23]"
+    )
+
+
+def test_batch_mode(corpus_index: Path, tmp_path: Path) -> None:
+    queries = tmp_path / "q.tsv"
+    queries.write_text("a\t기본법\nb\tMOOC\nc\t***\n", encoding="utf-8")
+    code, out, _ = run(
+        "search", "--queries", str(queries), "--json", "--index", str(corpus_index), "--limit", "3"
+    )
+    assert code == 0
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [(r["qid"], [h["id"] for h in r["hits"]]) for r in rows] == [
+        ("a", [S003]),
+        ("b", [S002]),
+        ("c", []),
+    ]
+
+
+def test_missing_index_is_a_clear_error(tmp_path: Path) -> None:
+    code, _, err = run("search", "AI", "--index", str(tmp_path / "none"))
+    assert code == 1
+    assert "no index at" in err and "run `summit-search index` first" in err
+
+
+def test_index_remove_stats(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.jsonl").write_text(
+        '{"id": "a1", "text": "첫 기사 본문."}\n{"id": "a2", "text": "둘째 기사."}\nnot json\n',
+        encoding="utf-8",
+    )
+    index = str(tmp_path / "index")
+    code, out, err = run("index", str(src), "--index", index)
+    assert code == 1  # one line failed
+    assert out.strip().endswith("2 added, 0 updated, 0 unchanged, 0 removed, 1 failed")
+    assert err.strip() == "failed: a.jsonl#3: invalid JSON: Expecting value at column 1"
+    assert run("remove", "a1", "zz", "--index", index)[1].splitlines() == [
+        "removed: a1",
+        "not found: zz",
+    ]
+    code, out, _ = run("stats", "--index", index, "--json")
+    assert code == 0 and json.loads(out)["articles"] == 1

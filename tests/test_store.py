@@ -1,0 +1,86 @@
+"""Incremental indexing, pruning, removal, stats and the schema-version guard."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from indexer import store
+from indexer.config import CORPUS_DIR
+from indexer.search import Library
+
+SEEDS = sorted(p.name for p in CORPUS_DIR.glob("*.txt"))
+
+
+@pytest.fixture
+def sources(tmp_path: Path) -> Path:
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in SEEDS[:3]:
+        shutil.copy(CORPUS_DIR / name, src / name)
+    (src / "extra.jsonl").write_text(
+        json.dumps({"id": "x1", "text": "추가 기사 본문입니다. 정상회의 관련."}, ensure_ascii=False)
+        + "\n",
+        encoding="utf-8",
+    )
+    return src
+
+
+def test_incremental_runs(sources: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    first = store.index_paths(index, [sources])
+    assert (sorted(first.added), first.updated, first.unchanged) == ([*SEEDS[:3], "x1"], [], [])
+    again = store.index_paths(index, [sources])
+    assert (again.added, again.updated, sorted(again.unchanged)) == ([], [], [*SEEDS[:3], "x1"])
+    # A changed file is updated in place, never duplicated.
+    changed = sources / SEEDS[0]
+    changed.write_text("블레츨리 선언도 언급됐다. " + changed.read_text(encoding="utf-8"), "utf-8")
+    third = store.index_paths(index, [sources])
+    assert (third.added, third.updated) == ([], [SEEDS[0]])
+    assert [h.id for h in Library(index).search("블레츨리").hits] == [SEEDS[0]]
+    assert store.stats(index)["articles"] == 4
+    # --prune removes what is gone; without it, nothing is removed.
+    (sources / SEEDS[1]).unlink()
+    assert store.index_paths(index, [sources]).removed == []
+    assert store.index_paths(index, [sources], prune=True).removed == [SEEDS[1]]
+    assert store.stats(index)["articles"] == 3
+
+
+def test_rebuild_starts_over(sources: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    store.index_paths(index, [sources])
+    report = store.index_paths(index, [sources / SEEDS[0]], rebuild=True)
+    assert report.added == [SEEDS[0]]
+    assert store.stats(index)["articles"] == 1
+
+
+def test_remove_ids(sources: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    store.index_paths(index, [sources])
+    assert store.remove_ids(index, ["x1", "nope"]) == ["x1"]
+    assert Library(index).article("x1") is None
+
+
+def test_stats(sources: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    store.index_paths(index, [sources])
+    info = store.stats(index)
+    assert info["articles"] == 4
+    assert info["languages"] == {"ko": 4}
+    assert info["date_range"] == ["2024-05-23T08:34:00", "2024-05-23T14:41:12"]
+    assert info["schema_version"] == store.SCHEMA_VERSION
+
+
+def test_an_index_from_another_version_is_refused(sources: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    store.index_paths(index, [sources])
+    meta = index / store.META_FILE
+    meta.write_text(json.dumps({"schema_version": 1, "analysis": "old"}), encoding="utf-8")
+    with pytest.raises(store.IndexVersionError, match=r"index --rebuild"):
+        store.open_index(index)
+    # --rebuild replaces it.
+    assert len(store.index_paths(index, [sources], rebuild=True).added) == 4
+    assert store.open_index(index).doc_count() == 4
