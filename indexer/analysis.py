@@ -41,14 +41,22 @@ _TRAILING = ("J", "E", "VCP", "VCN", "VX", "XSV", "XSA")
 _NOMINAL = ("NN", "NR", "XR", "XSN", "XPN", "J")
 
 
-class SummitTokenizer(Tokenizer):
-    """Tokenize Korean, Chinese and Latin-script text with offsets into the original."""
+class OffsetTokenizer(Tokenizer):
+    """Whoosh's tokenizer contract over ``spans``: terms with offsets into the original text.
+
+    Positions advance on primary terms only, so secondary terms (compound parts) share the
+    position of the word they belong to.
+    """
 
     def __eq__(self, other: object) -> bool:
         return type(self) is type(other)
 
     def __hash__(self) -> int:
         return hash(type(self))
+
+    def spans(self, value: str) -> Iterator[tuple[str, int, int, bool]]:
+        """Yield (term, start, end, primary) for ``value``; each tokenizer overrides this."""
+        return iter(())
 
     def __call__(  # type: ignore[override]
         self,
@@ -65,18 +73,9 @@ class SummitTokenizer(Tokenizer):
     ) -> Iterator[Token]:
         """Yield one Token per term; ``t.primary`` is False for compound parts and spans."""
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if not tokenize:
-            token.original = token.text = value
-            token.boost, token.stopped, token.primary = 1.0, False, True
-            if positions:
-                token.pos = start_pos
-            if chars:
-                token.startchar, token.endchar = start_char, start_char + len(value)
-            yield token
-            return
-        norm = normalize(value)
+        terms = self.spans(value) if tokenize else iter([(value, 0, len(value), True)])
         pos = start_pos - 1
-        for text, start, end, primary in _cached_terms(norm.text):
+        for text, start, end, primary in terms:
             if primary:
                 pos += 1
             token.text = text
@@ -86,9 +85,19 @@ class SummitTokenizer(Tokenizer):
             if positions:
                 token.pos = max(pos, start_pos)
             if chars:
-                s, e = norm.span(start, end)
-                token.startchar, token.endchar = start_char + s, start_char + e
+                token.startchar, token.endchar = start_char + start, start_char + end
             yield token
+
+
+class SummitTokenizer(OffsetTokenizer):
+    """Tokenize Korean, Chinese and Latin-script text with offsets into the original."""
+
+    def spans(self, value: str) -> Iterator[tuple[str, int, int, bool]]:
+        """Terms of the NFKC-normalised text, their offsets mapped back to ``value``."""
+        norm = normalize(value)
+        for text, start, end, primary in _cached_terms(norm.text):
+            s, e = norm.span(start, end)
+            yield text, s, e, primary
 
 
 _recent = threading.local()

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import jieba
 from whoosh import index as whoosh_index
-from whoosh.analysis import Analyzer, LowercaseFilter, StandardAnalyzer, Token, Tokenizer
+from whoosh.analysis import Analyzer, LowercaseFilter, StandardAnalyzer
 from whoosh.fields import Schema
 
+from indexer.analysis import OffsetTokenizer
 from indexer.schema import SCHEMA_VERSION, analysis_fingerprint, build_schema
 from indexer.store import META_FILE
 
@@ -25,69 +26,28 @@ TEXT_FIELDS = ("title", "body", "author")
 _HANGUL_RUN = re.compile(r"[\uac00-\ud7a3]+|[^\W_\uac00-\ud7a3]+")
 
 
-class _OffsetTokenizer(Tokenizer):
-    """Shared Whoosh plumbing: subclasses yield (text, start, end) spans of the value."""
-
-    def __eq__(self, other: object) -> bool:
-        return type(self) is type(other)
-
-    def __hash__(self) -> int:
-        return hash(type(self))
-
-    def spans(self, value: str) -> Iterator[tuple[str, int, int]]:
-        """Yield (term, start, end) for ``value``; each baseline tokenizer overrides this."""
-        return iter(())
-
-    def __call__(  # type: ignore[override]
-        self,
-        value: str,
-        positions: bool = False,
-        chars: bool = False,
-        keeporiginal: bool = False,
-        removestops: bool = True,
-        start_pos: int = 0,
-        start_char: int = 0,
-        tokenize: bool = True,
-        mode: str = "",
-        **kwargs: object,
-    ) -> Iterator[Token]:
-        """Yield one Token per term with positions and character offsets."""
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        pieces = self.spans(value) if tokenize else iter([(value, 0, len(value))])
-        for pos, (text, start, end) in enumerate(pieces, start_pos):
-            token.text = text
-            token.boost, token.stopped = 1.0, False
-            if keeporiginal:
-                token.original = text
-            if positions:
-                token.pos = pos
-            if chars:
-                token.startchar, token.endchar = start_char + start, start_char + end
-            yield token
-
-
-class JiebaTokenizer(_OffsetTokenizer):
+class JiebaTokenizer(OffsetTokenizer):
     """jieba's search-mode words; Hangul comes out one syllable a token, as jieba splits it."""
 
-    def spans(self, value: str) -> Iterator[tuple[str, int, int]]:
+    def spans(self, value: str) -> Iterator[tuple[str, int, int, bool]]:
         """Yield jieba ``cut_for_search`` words that contain a letter or digit."""
         for word, start, end in jieba.tokenize(value, mode="search"):
             if any(ch.isalnum() for ch in word):
-                yield word, start, end
+                yield word, start, end, True
 
 
-class HangulBigramTokenizer(_OffsetTokenizer):
+class HangulBigramTokenizer(OffsetTokenizer):
     """Overlapping Hangul character bigrams (a lone syllable as itself), plus other words."""
 
-    def spans(self, value: str) -> Iterator[tuple[str, int, int]]:
+    def spans(self, value: str) -> Iterator[tuple[str, int, int, bool]]:
         """Yield bigrams of each Hangul run and each run of other letters or digits whole."""
         for m in _HANGUL_RUN.finditer(value):
             start, text = m.start(), m.group()
             if not "\uac00" <= text[0] <= "\ud7a3" or len(text) == 1:
-                yield text, start, m.end()
+                yield text, start, m.end(), True
                 continue
             for i in range(len(text) - 1):
-                yield text[i : i + 2], start + i, start + i + 2
+                yield text[i : i + 2], start + i, start + i + 2, True
 
 
 def standard() -> Analyzer:
