@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -206,13 +207,15 @@ def index_paths(
     ix = (
         create_index(index_dir) if rebuild or not index_exists(index_dir) else open_index(index_dir)
     )
-    hashes, origins = _existing(ix)
     report = IndexReport()
     seen: dict[str, str] = {}
     processed: set[str] = set()
     w = writer(ix, lock_timeout, on_wait)
     pending = 0
     try:
+        # Read what is indexed only once the lock is ours: a job that committed while this
+        # one waited would otherwise make its articles look new and get them added twice.
+        hashes, origins = _existing(ix)
         for n, (path, root) in enumerate(files, 1):
             origin = str(path.absolute())  # resolve() raises on a symlink loop
             processed.add(origin)
@@ -275,38 +278,40 @@ def _commit(w: SegmentWriter, index_dir: Path) -> None:
     sync_dir(index_dir)
 
 
+@contextmanager
+def _writing(
+    ix: whoosh_index.Index, index_dir: Path, lock_timeout: float
+) -> Iterator[tuple[SegmentWriter, dict[str, str]]]:
+    """Hold the write lock: yield the writer and the indexed id -> hash map, then commit."""
+    w = writer(ix, lock_timeout)
+    try:
+        yield w, _existing(ix)[0]
+        _commit(w, index_dir)
+    except BaseException:
+        w.cancel()
+        raise
+
+
 def add_articles(
     index_dir: Path, articles: Iterable[Article | Rejected], lock_timeout: float = 30.0
 ) -> IndexReport:
     """Add or update articles that do not come from a file under a source folder (uploads)."""
     ix = open_index(index_dir) if index_exists(index_dir) else create_index(index_dir)
-    hashes, _ = _existing(ix)
     report = IndexReport()
     seen: dict[str, str] = {}
-    w = writer(ix, lock_timeout)
-    try:
+    with _writing(ix, index_dir, lock_timeout) as (w, hashes):
         for item in articles:
             _apply(w, item, "", hashes, seen, report)
-        _commit(w, index_dir)
-    except BaseException:
-        w.cancel()
-        raise
     return report
 
 
 def remove_ids(index_dir: Path, ids: Sequence[str], lock_timeout: float = 30.0) -> list[str]:
     """Remove the articles with these ids; return the ids that were present."""
     ix = open_index(index_dir)
-    hashes, _ = _existing(ix)
-    present = [i for i in ids if i in hashes]
-    w = writer(ix, lock_timeout)
-    try:
+    with _writing(ix, index_dir, lock_timeout) as (w, hashes):
+        present = [i for i in ids if i in hashes]
         for doc_id in present:
             w.delete_by_term("id", doc_id)
-        _commit(w, index_dir)
-    except BaseException:
-        w.cancel()
-        raise
     return present
 
 
