@@ -84,11 +84,12 @@ def scan(text: str) -> list[Item]:
 
 def analyze_terms(analyzer: Analyzer, text: str, primary_only: bool = False) -> list[str]:
     """Terms of ``text`` as the index holds them, in order."""
-    return [
-        t.text
-        for t in analyzer(text, mode="query")
-        if not primary_only or getattr(t, "primary", True)
-    ]
+    return [t for t, primary in _analyze(analyzer, text) if primary or not primary_only]
+
+
+def _analyze(analyzer: Analyzer, text: str) -> list[tuple[str, bool]]:
+    """(term, primary) for each term of ``text``."""
+    return [(t.text, getattr(t, "primary", True)) for t in analyzer(text, mode="query")]
 
 
 def date_range(value: str) -> Q.Query | None:
@@ -174,7 +175,9 @@ def build(
         else:
             fields = (item.field,) if item.field else SEARCH_FIELDS
             as_phrase = item.phrase and phrases
-            terms = analyze_terms(analyzer, item.text, primary_only=as_phrase)
+            analyzed = _analyze(analyzer, item.text)  # once: the query analyzer runs mecab
+            item_primary = [t for t, primary in analyzed if primary]
+            terms = item_primary if as_phrase else [t for t, _ in analyzed]
             if not terms:
                 continue
             terms = terms[: MAX_TERMS - len(all_terms)]
@@ -183,7 +186,6 @@ def build(
                 break
             built.has_phrase |= as_phrase and len(terms) > 1
             all_terms.extend(terms)
-            item_primary = analyze_terms(analyzer, item.text, primary_only=True)
             exps = [
                 e
                 for e in expand(aliases or [], item_primary, disabled_aliases)
