@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from whoosh import query as Q
 from whoosh import sorting
@@ -97,6 +98,20 @@ class ArticleView:
 
 def _split(value: str | None) -> tuple[str, ...]:
     return tuple(v for v in (value or "").split(",") if v)
+
+
+def _metadata(fields: dict) -> dict[str, Any]:
+    """The article metadata that hits and article views share, from stored fields."""
+    return {
+        "id": fields["id"],
+        "title": fields.get("title", ""),
+        "outlet": fields.get("outlet", ""),
+        "author": fields.get("author", ""),
+        "published": fields.get("published"),
+        "url": fields.get("url", ""),
+        "lang": _split(fields.get("lang")),
+        "summit": _split(fields.get("summit")),
+    }
 
 
 class Library:
@@ -216,15 +231,8 @@ class Library:
             found = passages(body, terms, self.analyzer)
         title_marks = find_matches(title, terms, self.analyzer)
         return Hit(
-            id=fields["id"],
-            title=title,
+            **_metadata(fields),
             title_html=mark(title, 0, len(title), title_marks),
-            outlet=fields.get("outlet", ""),
-            author=fields.get("author", ""),
-            published=fields.get("published"),
-            url=fields.get("url", ""),
-            lang=_split(fields.get("lang")),
-            summit=_split(fields.get("summit")),
             score=float(score or 0.0),
             passages=tuple(found),
         )
@@ -294,14 +302,7 @@ class Library:
         if built and not any(p.matches for p in paras):
             paras = tuple(paragraphs(body, set(built.terms), self.analyzer))
         return ArticleView(
-            id=fields["id"],
-            title=fields.get("title", ""),
-            outlet=fields.get("outlet", ""),
-            author=fields.get("author", ""),
-            published=fields.get("published"),
-            url=fields.get("url", ""),
-            lang=_split(fields.get("lang")),
-            summit=_split(fields.get("summit")),
+            **_metadata(fields),
             body=body,
             raw=fields.get("raw", ""),
             paragraphs=paras,

@@ -22,18 +22,25 @@ def _date(value: Any) -> str | None:
     return value.isoformat() if value else None
 
 
+def _metadata_json(item: Hit | ArticleView) -> dict[str, Any]:
+    """The metadata hits and articles share, as JSON."""
+    return {
+        "id": item.id,
+        "title": item.title,
+        "outlet": item.outlet,
+        "author": item.author,
+        "published": _date(item.published),
+        "url": item.url,
+        "lang": list(item.lang),
+        "summit": list(item.summit),
+    }
+
+
 def hit_json(hit: Hit) -> dict[str, Any]:
     """A hit as JSON: metadata and passages (exact text, offsets and highlighted HTML)."""
     return {
-        "id": hit.id,
-        "title": hit.title,
+        **_metadata_json(hit),
         "title_html": hit.title_html,
-        "outlet": hit.outlet,
-        "author": hit.author,
-        "published": _date(hit.published),
-        "url": hit.url,
-        "lang": list(hit.lang),
-        "summit": list(hit.summit),
         "score": round(hit.score, 4),
         "passages": [
             {"start": p.start, "end": p.end, "text": p.text, "html": p.html} for p in hit.passages
@@ -64,14 +71,7 @@ def result_json(result: SearchResult) -> dict[str, Any]:
 def article_json(view: ArticleView) -> dict[str, Any]:
     """An article as JSON, paragraphs with anchors and highlighted HTML."""
     return {
-        "id": view.id,
-        "title": view.title,
-        "outlet": view.outlet,
-        "author": view.author,
-        "published": _date(view.published),
-        "url": view.url,
-        "lang": list(view.lang),
-        "summit": list(view.summit),
+        **_metadata_json(view),
         "body": view.body,
         "raw": view.raw,
         "matches": view.matches,
