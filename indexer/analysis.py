@@ -6,6 +6,7 @@ import logging
 import re
 import threading
 from collections.abc import Iterator
+from functools import lru_cache
 
 import jieba
 import Stemmer
@@ -216,21 +217,17 @@ def _chinese_terms(run: str, offset: int) -> Iterator[tuple[str, int, int, bool]
         yield word, offset + start, offset + end, (word, start) in primary
 
 
-_STEMMER_CACHE: dict[str, str] = {}
-_stemmer: Stemmer.Stemmer | None = None
+_stemmers = threading.local()
 
 
+@lru_cache(maxsize=200_000)
 def stem_english(word: str) -> str:
     """Snowball (Porter2) stem of a lower-case English word, cached."""
-    global _stemmer
-    stem = _STEMMER_CACHE.get(word)
-    if stem is None:
-        if _stemmer is None:
-            _stemmer = Stemmer.Stemmer("english")
-        stem = _stemmer.stemWord(word)
-        if len(_STEMMER_CACHE) < 200_000:
-            _STEMMER_CACHE[word] = stem
-    return stem
+    # A PyStemmer object is not safe to share between threads; the server has several.
+    stemmer = getattr(_stemmers, "english", None)
+    if stemmer is None:
+        stemmer = _stemmers.english = Stemmer.Stemmer("english")
+    return stemmer.stemWord(word)
 
 
 class EnglishStemFilter(Filter):

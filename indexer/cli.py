@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_mod
 import json
 import sys
 from pathlib import Path
@@ -124,11 +125,8 @@ def search(
 
 def _ansi(html: str) -> str:
     """Snippet HTML for a terminal: marks in bold, entities unescaped."""
-    import html as html_mod
-
-    bold = html.replace("<mark>", "\x1b[1m").replace("</mark>", "\x1b[0m")
-    text = html_mod.unescape(bold)
-    return text if sys.stdout.isatty() else text.replace("\x1b[1m", "").replace("\x1b[0m", "")
+    on, off = ("\x1b[1m", "\x1b[0m") if sys.stdout.isatty() else ("", "")
+    return html_mod.unescape(html.replace("<mark>", on).replace("</mark>", off))
 
 
 def _result_json(result) -> dict:
