@@ -67,14 +67,18 @@ def find_matches(
     """Character spans in ``text`` whose analyzed term is one of ``terms``."""
     if not terms:
         return []
-    hints = _hints(terms)
+    whole = [(0, len(text))]
+    candidates = _candidates(text, regions if regions is not None else whole, terms, limit=None)
+    return _matches_in(text, terms, analyzer, sorted(candidates))
+
+
+def _matches_in(
+    text: str, terms: set[str], analyzer: Analyzer, regions: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Analyze each region; return the spans of query terms, longest of any overlap."""
     found: set[tuple[int, int]] = set()
-    for start, end in regions if regions is not None else [(0, len(text))]:
-        chunk = text[start:end]
-        folded = normalize(chunk).text.lower()
-        if not any(h in folded for h in hints):
-            continue
-        for t in analyzer(chunk, chars=True, mode="index"):
+    for start, end in regions:
+        for t in analyzer(text[start:end], chars=True, mode="index"):
             if t.text in terms:
                 found.add((start + t.startchar, start + t.endchar))
     # Keep the longest of overlapping spans (정상회의 over 정상 and 회의).
@@ -119,16 +123,18 @@ def _crop(text: str, start: int, end: int, marks: list[tuple[int, int]]) -> tupl
     return lo, hi
 
 
-def _candidates(text: str, sentences: list[tuple[int, int]], terms: set[str], limit: int):
-    """The sentences that contain the most query-term hints, cheaply, without analysis."""
+def _candidates(
+    text: str, regions: list[tuple[int, int]], terms: set[str], limit: int | None
+) -> list[tuple[int, int]]:
+    """Regions holding query-term hints, most hints first, found cheaply without analysis."""
     hints = _hints(terms)
     scored = []
-    for i, (s, e) in enumerate(sentences):
+    for i, (s, e) in enumerate(regions):
         folded = normalize(text[s:e]).text.lower()
         hits = sum(1 for h in hints if h in folded)
         if hits:
             scored.append((-hits, i))
-    return [sentences[i] for _, i in sorted(scored)[:limit]]
+    return [regions[i] for _, i in sorted(scored)[:limit]]
 
 
 def passages(text: str, terms: set[str], analyzer: Analyzer, count: int = 2) -> list[Passage]:
@@ -139,7 +145,7 @@ def passages(text: str, terms: set[str], analyzer: Analyzer, count: int = 2) -> 
     # Analyzing a whole article per hit made result pages slow; the few sentences richest in
     # hints are analyzed, which is where the best passages are.
     regions = _candidates(text, sentences, terms, ANALYZED_SENTENCES)
-    matches = find_matches(text, terms, analyzer, regions)
+    matches = _matches_in(text, terms, analyzer, regions)
     scored = []
     for i, (s, e) in enumerate(sentences):
         inside = [m for m in matches if s <= m[0] and m[1] <= e]
