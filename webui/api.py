@@ -140,6 +140,6 @@ def suggest() -> Response:
         except Exception:
             current_app.logger.exception("suggestions failed for %r", q)
         else:
-            titles = list(dict.fromkeys(h.title for h in result.hits[:SUGGESTIONS] if h.title))
+            titles = list(dict.fromkeys(h.title for h in result.hits if h.title))
     body = json.dumps([q, titles], ensure_ascii=False)
     return Response(body, mimetype="application/x-suggestions+json")

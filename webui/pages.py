@@ -64,9 +64,6 @@ def run_search(params: SearchParams) -> tuple[SearchResult | None, bool]:
         # Whatever a user types must never become a 500: log it and say what to try.
         current_app.logger.exception("search failed for %r", params.q)
         return None, True
-    # Library.search can return hits past the page end (it slices Whoosh's top_n from the
-    # page start only); show exactly one page.
-    del result.hits[result.pagesize :]
     return result, False
 
 
