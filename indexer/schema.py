@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
 from whoosh import fields
 
@@ -11,7 +14,7 @@ from indexer.korean import USERDICT
 
 # Bump when fields, their options or the analysis change: an index built with another
 # version is refused with a message asking for `summit-search index --rebuild`.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Fields a user may name in a query (`outlet:조선비즈`), with the field searched.
 QUERY_FIELDS = ("title", "body", "outlet", "author", "lang", "summit", "published", "id")
@@ -47,16 +50,33 @@ def lead_of(body: str) -> str:
     return body[: cut + 2]
 
 
+@dataclass(frozen=True, slots=True)
+class Analyzed:
+    """A text field's postings, computed ahead of the writer: (term, freq, weight, value)."""
+
+    postings: list[tuple[bytes, int, float, bytes]]
+
+
+class SummitText(fields.TEXT):
+    """A TEXT field that also accepts its postings already computed (``Analyzed``)."""
+
+    def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+        """The value's postings: given, or computed by the field's analyzer."""
+        if isinstance(value, Analyzed):
+            return iter(value.postings)
+        return super().index(value, **kwargs)
+
+
 def build_schema() -> fields.Schema:
     """Return the schema every index is created with."""
     analyzer = summit_analyzer()
     return fields.Schema(
         id=fields.ID(stored=True, unique=True, sortable=True),
-        title=fields.TEXT(analyzer=analyzer, stored=True, field_boost=2.0),
-        body=fields.TEXT(analyzer=analyzer, stored=True),
+        title=SummitText(analyzer=analyzer, stored=True, field_boost=2.0),
+        body=SummitText(analyzer=analyzer, stored=True),
         raw=fields.STORED(),
         outlet=fields.ID(stored=True, sortable=True),
-        author=fields.TEXT(analyzer=analyzer, stored=True, phrase=False),
+        author=SummitText(analyzer=analyzer, stored=True, phrase=False),
         published=fields.DATETIME(stored=True, sortable=True),
         lang=fields.KEYWORD(stored=True, commas=True, lowercase=True),
         summit=fields.KEYWORD(stored=True, commas=True),

@@ -6,14 +6,16 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.writing import SegmentWriter
 
+from indexer import pipeline
 from indexer.documents import Article, Rejected, discover, load_file
 from indexer.schema import SCHEMA_VERSION, analysis_fingerprint, body_for_index, build_schema
 
@@ -210,35 +212,104 @@ def index_paths(
     report = IndexReport()
     seen: dict[str, str] = {}
     processed: set[str] = set()
-    w = writer(ix, lock_timeout, on_wait)
-    pending = 0
+    job = _Job(ix, index_dir, lock_timeout, on_wait)
     try:
         # Read what is indexed only once the lock is ours: a job that committed while this
         # one waited would otherwise make its articles look new and get them added twice.
         hashes, origins = _existing(ix)
-        for n, (path, root) in enumerate(files, 1):
-            origin = str(path.absolute())  # resolve() raises on a symlink loop
-            processed.add(origin)
-            for item in load_file(path, root):
-                pending += _apply(w, item, origin, hashes, seen, report)
-            if pending >= COMMIT_EVERY:
-                _commit(w, index_dir)
-                w, pending = writer(ix, lock_timeout, on_wait), 0
-            if progress:
-                progress(n, len(files), path.name)
+        with pipeline.analysis(ix.schema, _input_bytes(files)) as work:
+            for n, (path, root) in enumerate(files, 1):
+                origin = str(path.absolute())  # resolve() raises on a symlink loop
+                processed.add(origin)
+                for item in load_file(path, root):
+                    write = _decide(item, hashes, seen, report)
+                    if write is not None:
+                        work.submit(_document(item, origin), write_with(job, write))
+                work.after(partial(job.file_done, n, len(files), path.name, progress))
+            work.drain()
         if prune:
             gone = [
                 i for i, o in origins.items()
                 if i not in seen and (o in processed or (o and not os.path.exists(o)))
             ]  # fmt: skip
             for doc_id in gone:
-                w.delete_by_term("id", doc_id)
+                job.w.delete_by_term("id", doc_id)
             report.removed.extend(gone)
-        _commit(w, index_dir)
+        _commit(job.w, index_dir)
     except BaseException:
-        w.cancel()
+        job.w.cancel()
         raise
     return report
+
+
+def _input_bytes(files: Sequence[tuple[Path, Path]]) -> int:
+    total = 0
+    for path, _ in files:
+        with suppress(OSError):  # an unreadable file is reported when it is read
+            total += path.stat().st_size
+    return total
+
+
+class _Job:
+    """The writer of one indexing run, committed every COMMIT_EVERY written articles."""
+
+    def __init__(
+        self,
+        ix: whoosh_index.Index,
+        index_dir: Path,
+        lock_timeout: float,
+        on_wait: Callable[[str], None] | None,
+    ) -> None:
+        self.ix, self.index_dir = ix, index_dir
+        self.lock_timeout, self.on_wait = lock_timeout, on_wait
+        self.w = writer(ix, lock_timeout, on_wait)
+        self.pending = 0
+
+    def file_done(self, n: int, total: int, name: str, progress: Progress | None) -> None:
+        """Commit at a file boundary once enough is written; report progress."""
+        if self.pending >= COMMIT_EVERY:
+            _commit(self.w, self.index_dir)
+            self.w, self.pending = writer(self.ix, self.lock_timeout, self.on_wait), 0
+        if progress:
+            progress(n, total, name)
+
+
+def write_with(job: _Job, kind: str) -> Callable[[dict[str, object]], None]:
+    """A callback that adds (``kind`` "add") or updates a document with the job's writer."""
+
+    def write(doc: dict[str, object]) -> None:
+        if kind == "add":
+            job.w.add_document(**doc)
+        else:
+            job.w.update_document(**doc)
+        job.pending += 1
+
+    return write
+
+
+def _decide(
+    item: Article | Rejected, hashes: dict[str, str], seen: dict[str, str], report: IndexReport
+) -> str | None:
+    """Whether to "add" or "update" ``item``, or None if it is rejected or unchanged."""
+    if isinstance(item, Rejected):
+        report.failed.append(item)
+        return None
+    if item.id in seen:
+        # Whoosh alone would keep both copies; the first file to claim an id keeps it.
+        report.failed.append(
+            Rejected(item.source, f"duplicate id {item.id!r}, first in {seen[item.id]}")
+        )
+        return None
+    seen[item.id] = item.source
+    old = hashes.get(item.id)
+    if old == item.content_hash:
+        report.unchanged.append(item.id)
+        return None
+    if old is None:
+        report.added.append(item.id)
+        return "add"
+    report.updated.append(item.id)
+    return "update"
 
 
 def _apply(
@@ -248,29 +319,13 @@ def _apply(
     hashes: dict[str, str],
     seen: dict[str, str],
     report: IndexReport,
-) -> int:
-    """Write one article if new or changed; return 1 if it was written."""
-    if isinstance(item, Rejected):
-        report.failed.append(item)
-        return 0
-    if item.id in seen:
-        # Whoosh alone would keep both copies; the first file to claim an id keeps it.
-        report.failed.append(
-            Rejected(item.source, f"duplicate id {item.id!r}, first in {seen[item.id]}")
-        )
-        return 0
-    seen[item.id] = item.source
-    old = hashes.get(item.id)
-    if old == item.content_hash:
-        report.unchanged.append(item.id)
-        return 0
-    if old is None:
-        w.add_document(**_document(item, origin))
-        report.added.append(item.id)
-    else:
-        w.update_document(**_document(item, origin))
-        report.updated.append(item.id)
-    return 1
+) -> None:
+    """Write one article if new or changed."""
+    kind = _decide(item, hashes, seen, report)
+    if kind == "add":
+        w.add_document(**_document(item, origin))  # type: ignore[union-attr]
+    elif kind == "update":
+        w.update_document(**_document(item, origin))  # type: ignore[union-attr]
 
 
 def _commit(w: SegmentWriter, index_dir: Path) -> None:

@@ -42,7 +42,7 @@ def test_every_command_is_in_the_usage(name: str) -> None:
     "variable",
     sorted(
         [name for name, _ in ENV_OVERRIDES.values()]
-        + ["SUMMIT_SEARCH_INDEX", "SUMMIT_SEARCH_COMMIT_EVERY"]
+        + ["SUMMIT_SEARCH_INDEX", "SUMMIT_SEARCH_COMMIT_EVERY", "SUMMIT_SEARCH_WORKERS"]
     ),
 )
 def test_every_setting_is_documented(variable: str) -> None:
