@@ -15,12 +15,10 @@ from whoosh import query as Q
 from whoosh.analysis import Analyzer
 
 from indexer.aliases import AliasGroup, Expansion, expand
+from indexer.union import TermUnion, WeightedTerm
 
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 64
-# Coordination bonus for matching more query terms; None: plain BM25 sums already reward it,
-# and the dev collections measured no gain from an extra factor.
-COORD_SCALE = None
 TITLE_BOOST = 1.0
 ALIAS_BOOST = 0.6
 # Parts of a compound (정상, 회의 of 정상회의) count, but less than the word itself.
@@ -147,6 +145,37 @@ def _alternatives(
     return alts
 
 
+def _flat_terms(q: Q.Query, boost: float = 1.0) -> list[WeightedTerm] | None:
+    """The weighted terms of a query made only of terms and ORs of terms, else None."""
+    if isinstance(q, Q.Term):
+        return [WeightedTerm(q.fieldname, q.text, boost * q.boost)]
+    if type(q) is Q.Or and q.scale is None:
+        found: list[WeightedTerm] = []
+        for sub in q.subqueries:
+            terms = _flat_terms(sub, boost * q.boost)
+            if terms is None:
+                return None
+            found.extend(terms)
+        return found
+    return None
+
+
+def _disjunction(should: list[Q.Query]) -> Q.Query | None:
+    """OR of ``should``: its single terms as one ``TermUnion``, phrases beside it."""
+    terms: list[WeightedTerm] = []
+    rest: list[Q.Query] = []
+    for q in should:
+        flat = _flat_terms(q)
+        if flat is None:
+            rest.append(q)
+        else:
+            terms.extend(flat)
+    parts = ([TermUnion(terms)] if terms else []) + rest
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else Q.Or(parts)
+
+
 def build(
     text: str,
     analyzer: Analyzer,
@@ -219,9 +248,7 @@ def build(
     built.terms = list(dict.fromkeys(all_terms))
     built.primary_terms = list(dict.fromkeys(primary))
     built.filters = filters
-    positive: Q.Query | None = None
-    if should:
-        positive = should[0] if len(should) == 1 else Q.Or(should, scale=COORD_SCALE)
+    positive = _disjunction(should)
     if must:
         required = must[0] if len(must) == 1 else Q.And(must)
         positive = Q.AndMaybe(required, positive) if positive else required

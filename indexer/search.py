@@ -19,6 +19,7 @@ from indexer.normalize import normalize
 from indexer.ranking import SummitBM25
 from indexer.snippets import Paragraph, Passage, find_matches, mark, paragraphs, passages
 from indexer.store import open_index
+from indexer.union import TermUnion, top_k
 
 SORTS = ("relevance", "newest", "oldest")
 FACETS = ("outlet", "lang", "summit")
@@ -263,15 +264,16 @@ class Library:
     ) -> Iterator[tuple[str, list[tuple[str, float]]]]:
         """Rank ids for many queries with one searcher (for evaluation): (qid, [(id, score)])."""
         with self.ix.searcher(weighting=self.weighting) as s:
+            ids = s.reader().column_reader("id")
             for qid, text in queries:
                 built = self.build(text)
                 if built.query is Q.NullQuery:
                     yield qid, []
                     continue
-                results = s.search(built.query, limit=limit)
-                if len(results) == 0 and built.has_phrase:
-                    results = s.search(self.build(text, phrases=False).query, limit=limit)
-                yield qid, [(hit["id"], float(hit.score or 0.0)) for hit in results]
+                ranked = _rank(s, built.query, limit)
+                if not ranked and built.has_phrase:
+                    ranked = _rank(s, self.build(text, phrases=False).query, limit)
+                yield qid, [(ids[docnum], score) for docnum, score in ranked]
 
     def complete(self, prefix: str, limit: int = 8) -> list[str]:
         """Indexed words starting with the last word of ``prefix``, most common first."""
@@ -311,6 +313,13 @@ class Library:
 
 
 _UNDATED = 2**64 - 1  # the published column's value for an article without a date
+
+
+def _rank(s: Searcher, query: Q.Query, limit: int) -> list[tuple[int, float]]:
+    """The best ``limit`` (docnum, score) for ``query``; a plain union skips the collector."""
+    if isinstance(query, TermUnion):
+        return top_k(s, query, limit)
+    return [(hit.docnum, float(hit.score or 0.0)) for hit in s.search(query, limit=limit)]
 
 
 def _newest_first(key: int) -> tuple[bool, int]:
