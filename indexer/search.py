@@ -19,7 +19,7 @@ from indexer.normalize import normalize
 from indexer.ranking import SummitBM25
 from indexer.snippets import Paragraph, Passage, find_matches, mark, paragraphs, passages
 from indexer.store import open_index
-from indexer.union import TermUnion, top_k
+from indexer.union import TermUnion, ranked_page, top_k
 
 SORTS = ("relevance", "newest", "oldest")
 FACETS = ("outlet", "lang", "summit")
@@ -187,6 +187,8 @@ class Library:
 
     def _run(self, s, built, filters, page, pagesize, sort, facets) -> _Page:
         flt = _filter_query(built.filters, filters)
+        if sort == "relevance" and isinstance(built.query, TermUnion):
+            return self._run_union(s, built.query, flt, page, pagesize, facets)
         kwargs: dict[str, object] = {"limit": page * pagesize, "filter": flt}
         if sort == "oldest":
             kwargs["sortedby"] = sorting.FieldFacet("published")
@@ -206,11 +208,7 @@ class Library:
         counts: dict[str, list[FacetValue]] = {}
         if facets:
             for name in FACETS:
-                groups = results.groups(name)
-                counts[name] = sorted(
-                    (FacetValue(str(k), v) for k, v in groups.items() if k),
-                    key=lambda f: (-f.count, f.value),
-                )
+                counts[name] = _facet_values(results.groups(name))
         start = (page - 1) * pagesize
         end = min(start + pagesize, len(results.top_n))
         # A sorted search's "score" is its sort key: report no score then.
@@ -219,6 +217,16 @@ class Library:
             (results[i].fields(), results[i].score if scored else None) for i in range(start, end)
         ]
         return _Page(len(results), hits, counts)
+
+    def _run_union(self, s, union: TermUnion, flt, page, pagesize, facets) -> _Page:
+        """``_run`` for a query of plain words by relevance, without Whoosh's collector."""
+        start = (page - 1) * pagesize
+        total, ranked, groups = ranked_page(
+            s, union, flt, start, start + pagesize, FACETS if facets else ()
+        )
+        counts = {name: _facet_values(groups[name]) for name in groups}
+        hits = [(s.stored_fields(docnum), score) for docnum, score in ranked]
+        return _Page(total, hits, counts)
 
     def _hit(self, fields: dict, score: float | None, built: query_mod.BuiltQuery) -> Hit:
         body = fields.get("body", "")
@@ -313,6 +321,13 @@ class Library:
 
 
 _UNDATED = 2**64 - 1  # the published column's value for an article without a date
+
+
+def _facet_values(groups: dict) -> list[FacetValue]:
+    """Facet values by count, then name; the empty value (unknown) is left out."""
+    return sorted(
+        (FacetValue(str(k), v) for k, v in groups.items() if k), key=lambda f: (-f.count, f.value)
+    )
 
 
 def _rank(s: Searcher, query: Q.Query, limit: int) -> list[tuple[int, float]]:

@@ -12,7 +12,7 @@ ranks a query that is nothing but a union without any per-document Python work.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -197,19 +197,59 @@ def _lengths(reader: IndexReader, fieldname: str) -> np.ndarray:
 
 def top_k(searcher: Searcher, union: TermUnion, k: int) -> list[tuple[int, float]]:
     """The ``k`` best (docnum, score) of ``union`` over the whole index, best first."""
+    return ranked_page(searcher, union, None, 0, k, ())[1]
+
+
+def ranked_page(
+    searcher: Searcher,
+    union: TermUnion,
+    allowed: Q.Query | None,
+    start: int,
+    end: int,
+    facet_fields: Sequence[str],
+) -> tuple[int, list[tuple[int, float]], dict[str, Counter[str]]]:
+    """Matches of ``union`` within ``allowed``: their count, ranks ``start:end`` and facets.
+
+    Facet counts come from each value's posting list, so a value shared by several articles
+    costs one array operation, not a step per article.
+    """
+    allowed_ids = None
+    if allowed is not None:
+        allowed_ids = np.fromiter(searcher.docs_for_query(allowed), dtype=np.int64)
     all_ids, all_scores = [], []
+    counts: dict[str, Counter[str]] = {name: Counter() for name in facet_fields}
     for leaf, offset in searcher.leaf_searchers():
         ids, scores = leaf_scores(leaf, union.terms_)
+        if allowed_ids is not None:
+            keep = np.isin(ids + offset, allowed_ids)
+            ids, scores = ids[keep], scores[keep]
+        if facet_fields and len(ids):
+            _count_facets(leaf.reader(), ids, facet_fields, counts)
         all_ids.append(ids + offset)
         all_scores.append(scores * union.boost)
     if not all_ids:
-        return []
+        return 0, [], counts
     ids, scores = np.concatenate(all_ids), np.concatenate(all_scores)
-    if len(ids) > k:
-        # Everything scoring at least the k-th best, so that ties at the cut are kept whole.
-        kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+    total = len(ids)
+    if total > end:
+        # Everything scoring at least the end-th best, so that ties at the cut are kept whole.
+        kth = np.partition(scores, total - end)[total - end]
         keep = scores >= kth
         ids, scores = ids[keep], scores[keep]
     # Best first; equal scores in document order, as Whoosh's collector breaks ties.
-    order = np.lexsort((ids, -scores))[:k]
-    return [(int(ids[i]), float(scores[i])) for i in order]
+    order = np.lexsort((ids, -scores))[start:end]
+    return total, [(int(ids[i]), float(scores[i])) for i in order], counts
+
+
+def _count_facets(
+    reader: IndexReader, ids: np.ndarray, fieldnames: Sequence[str], counts: dict
+) -> None:
+    """Add, for each value of each field, how many of the segment's ``ids`` have it."""
+    matched = np.zeros(reader.doc_count_all(), dtype=bool)
+    matched[ids] = True
+    for name in fieldnames:
+        field = reader.schema[name]
+        for btext in reader.lexicon(name):
+            found = int(np.count_nonzero(matched[_postings(reader, name, btext)[0]]))
+            if found:
+                counts[name][field.from_bytes(btext)] += found

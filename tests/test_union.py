@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import date
 from itertools import pairwise
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from indexer.analysis import summit_analyzer
 from indexer.config import CORPUS_DIR
 from indexer.query import build
 from indexer.ranking import SummitBM25
-from indexer.search import Library
+from indexer.search import Filters, Library
 from indexer.union import TermUnion, WeightedTerm, _PostingCache, top_k
 
 QUERIES = [
@@ -132,3 +133,26 @@ def test_posting_cache_evicts_least_recently_used() -> None:
     assert cache.get(("seg", "body", b"\x01")) is None
     assert [k[2] for k in cache.entries] == [b"\x02", b"\x00", b"\x03"]
     assert cache.used == 48
+
+
+@pytest.mark.parametrize(
+    ("text", "filters", "page"),
+    [
+        ("정상회의 AI", Filters(), 1),
+        ("정상회의 AI", Filters(), 2),
+        ("AI 안전 summit", Filters(lang=("en",)), 1),
+        ("인공지능 규제", Filters(date_from=date(2024, 1, 1)), 1),
+    ],
+)
+def test_result_pages_match_whoosh(segmented: Path, text: str, filters: Filters, page: int) -> None:
+    library = Library(segmented)
+    built = library.build(text)
+    assert isinstance(built.query, TermUnion)
+    with library.ix.searcher(weighting=SummitBM25()) as s:
+        fast = library._run(s, built, filters, page, 3, "relevance", True)
+        built.query = _as_or(built.query)
+        slow = library._run(s, built, filters, page, 3, "relevance", True)
+    assert fast.total == slow.total > 0
+    assert [f["id"] for f, _ in fast.page] == [f["id"] for f, _ in slow.page]
+    assert fast.facets == slow.facets
+    assert fast.facets["lang"] and fast.facets["outlet"]
