@@ -34,7 +34,7 @@ QUERIES = [
 def segmented(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The corpus in three segments, with two articles deleted."""
     src = tmp_path_factory.mktemp("union-src")
-    for path in sorted(CORPUS_DIR.glob("0*.txt")):
+    for path in [*sorted(CORPUS_DIR.glob("0*.txt")), CORPUS_DIR / "metadata.json"]:
         shutil.copy(path, src / path.name)
     sentences = [
         line.strip()
