@@ -53,6 +53,8 @@ def index_once(jsonl: Path, index_dir: Path, floor: bool, profile: Path | None =
         "failed": len(report.failed),
         # Read before the analyzer pass, which must not count towards the indexer's memory.
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        # The largest analysis worker, if the job used them (each worker is one process).
+        "worker_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     }
     if floor:
         result["analyzer_seconds"] = analyzer_seconds(jsonl)
@@ -207,6 +209,7 @@ def measure_size(
         "analyzer_s": analyzer_s,
         "index_to_analyzer": seconds / analyzer_s if analyzer_s else None,
         "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
+        "worker_peak_rss_mb": max(r.get("worker_peak_rss_mb", 0) for r in runs),
     }
     library = Library(index_dir)
     queries = {
@@ -246,15 +249,16 @@ def markdown(report: dict) -> str:
     """Indexing and latency tables."""
     lines = [
         "| articles | MB of text | index s | MB/s | articles/s | analyzer s | index/analyzer "
-        "| indexer peak MB | add->searchable s |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| indexer peak MB | worker peak MB | add->searchable s |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in report["sizes"].values():
         ratio = f"{r['index_to_analyzer']:.2f}" if r["index_to_analyzer"] else "-"
         lines.append(
             f"| {r['articles']} | {r['text_mb']:.1f} | {r['index_s']:.1f} | {r['mb_per_s']:.3f} "
             f"| {r['articles_per_s']:.1f} | {r['analyzer_s']:.1f} | {ratio} "
-            f"| {r['peak_rss_mb']:.0f} | {r['add_to_searchable_s']:.2f} |"
+            f"| {r['peak_rss_mb']:.0f} | {r['worker_peak_rss_mb']:.0f} "
+            f"| {r['add_to_searchable_s']:.2f} |"
         )
     lines += [
         "",
