@@ -260,3 +260,30 @@ def summit_analyzer() -> CompositeAnalyzer:
         | EnglishStemFilter()
     )
     return chain  # type: ignore[return-value]
+
+
+_GRAM_RUNS = re.compile(rf"[{_HANGUL}]+|[^\W_{_HANGUL}]+")
+
+
+class HangulBigramTokenizer(OffsetTokenizer):
+    """Overlapping Hangul character bigrams (a lone syllable as itself), plus other words."""
+
+    def spans(self, value: str) -> Iterator[tuple[str, int, int, bool]]:
+        """Yield bigrams of each Hangul run and each run of other letters or digits whole."""
+        for m in _GRAM_RUNS.finditer(value):
+            start, text = m.start(), m.group()
+            if not "\uac00" <= text[0] <= "\ud7a3" or len(text) == 1:
+                yield text, start, m.end(), True
+                continue
+            for i in range(len(text) - 1):
+                yield text[i : i + 2], start + i, start + i + 2, True
+
+
+def bigram_analyzer() -> CompositeAnalyzer:
+    """Hangul character bigrams plus lower-cased words: the second view of the same text.
+
+    Morphemes miss where the analyzer splits a word wrongly or does not know it; bigrams miss
+    nothing but match loosely. Scored beside the morphemes at a lower weight, they found the
+    right article more often on both dev collections than either alone.
+    """
+    return HangulBigramTokenizer() | LowercaseFilter()  # type: ignore[return-value]

@@ -9,12 +9,12 @@ from typing import Any
 
 from whoosh import fields
 
-from indexer.analysis import summit_analyzer
+from indexer.analysis import bigram_analyzer, summit_analyzer
 from indexer.korean import USERDICT
 
 # Bump when fields, their options or the analysis change: an index built with another
 # version is refused with a message asking for `summit-search index --rebuild`.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Fields a user may name in a query (`outlet:조선비즈`), with the field searched.
 QUERY_FIELDS = ("title", "body", "outlet", "author", "lang", "summit", "published", "id")
@@ -26,6 +26,8 @@ def analysis_fingerprint() -> str:
 
 
 LEAD_CHARS = 300
+# Text field -> the field that indexes the same text as Hangul bigrams (see bigram_analyzer).
+GRAM_FIELDS = {"title": "title_grams", "body": "body_grams"}
 
 
 def body_for_index(body: str) -> str:
@@ -70,6 +72,7 @@ class SummitText(fields.TEXT):
 def build_schema() -> fields.Schema:
     """Return the schema every index is created with."""
     analyzer = summit_analyzer()
+    grams = bigram_analyzer()
     return fields.Schema(
         id=fields.ID(stored=True, unique=True, sortable=True),
         title=SummitText(analyzer=analyzer, stored=True, field_boost=2.0),
@@ -77,6 +80,9 @@ def build_schema() -> fields.Schema:
         raw=fields.STORED(),
         outlet=fields.ID(stored=True, sortable=True),
         author=SummitText(analyzer=analyzer, stored=True, phrase=False),
+        # Scored only, never matched alone, never stored: the bigram view of title and body.
+        title_grams=SummitText(analyzer=grams, phrase=False, field_boost=2.0),
+        body_grams=SummitText(analyzer=grams, phrase=False),
         published=fields.DATETIME(stored=True, sortable=True),
         lang=fields.KEYWORD(stored=True, commas=True, lowercase=True),
         summit=fields.KEYWORD(stored=True, commas=True),

@@ -17,6 +17,7 @@ from indexer import query as query_mod
 from indexer.aliases import CORPUS_ALIASES, AliasGroup, Expansion, load_aliases
 from indexer.normalize import normalize
 from indexer.ranking import SummitBM25
+from indexer.schema import GRAM_FIELDS
 from indexer.snippets import Paragraph, Passage, find_matches, mark, paragraphs, passages
 from indexer.store import open_index
 from indexer.union import TermUnion, ranked_page, top_k
@@ -122,6 +123,9 @@ class Library:
         self.index_dir = index_dir
         self.ix = open_index(index_dir)
         self.analyzer = self.ix.schema["body"].analyzer
+        # The bigram view, when the index has it (the benchmarks' baselines do not).
+        grams = GRAM_FIELDS["body"]
+        self.gram_analyzer = self.ix.schema[grams].analyzer if grams in self.ix.schema else None
         self.weighting = SummitBM25()
         self.aliases_path = aliases_path
         self._aliases: list[AliasGroup] = []
@@ -143,7 +147,9 @@ class Library:
 
     def build(self, text: str, disabled: frozenset[str] = frozenset(), phrases: bool = True):
         """Parse ``text`` into a query with this index's analyzer and aliases."""
-        return query_mod.build(text, self.analyzer, self.aliases(), disabled, phrases)
+        return query_mod.build(
+            text, self.analyzer, self.aliases(), disabled, phrases, grams=self.gram_analyzer
+        )
 
     def search(
         self,

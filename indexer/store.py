@@ -12,13 +12,20 @@ from functools import partial
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.writing import SegmentWriter
 
 from indexer import pipeline
 from indexer.documents import Article, Rejected, discover, load_file
-from indexer.schema import SCHEMA_VERSION, analysis_fingerprint, body_for_index, build_schema
+from indexer.schema import (
+    GRAM_FIELDS,
+    SCHEMA_VERSION,
+    analysis_fingerprint,
+    body_for_index,
+    build_schema,
+)
 
 META_FILE = "summit-search.json"
 # Articles per commit: a crash loses at most the batch under way, never what was committed.
@@ -162,11 +169,12 @@ def writer(
     raise IndexBusy(f"the index is locked by another job (waited {timeout:.0f} s); try later")
 
 
-def _document(article: Article, origin: str) -> dict[str, object]:
+def _document(article: Article, origin: str, schema: Schema) -> dict[str, object]:
+    body = body_for_index(article.body)
     doc: dict[str, object] = {
         "id": article.id,
         "title": article.title,
-        "body": body_for_index(article.body),
+        "body": body,
         "_stored_body": article.body,
         "raw": article.raw,
         "outlet": article.outlet,
@@ -179,6 +187,9 @@ def _document(article: Article, origin: str) -> dict[str, object]:
     }
     if article.published is not None:
         doc["published"] = article.published
+    for name, grams in GRAM_FIELDS.items():
+        if grams in schema:  # a baseline index (benchmarks) has no bigram fields
+            doc[grams] = doc[name]
     return doc
 
 
@@ -232,7 +243,7 @@ def index_paths(
                 for item in load_file(path, root):
                     write = _decide(item, hashes, seen, report)
                     if write is not None:
-                        work.submit(_document(item, origin), write_with(job, write))
+                        work.submit(_document(item, origin, ix.schema), write_with(job, write))
                 work.after(partial(job.file_done, n, len(files), path.name, progress))
             work.drain()
         if prune:
@@ -331,9 +342,9 @@ def _apply(
     """Write one article if new or changed."""
     kind = _decide(item, hashes, seen, report)
     if kind == "add":
-        w.add_document(**_document(item, origin))  # type: ignore[union-attr]
+        w.add_document(**_document(item, origin, w.schema))  # type: ignore[union-attr]
     elif kind == "update":
-        w.update_document(**_document(item, origin))  # type: ignore[union-attr]
+        w.update_document(**_document(item, origin, w.schema))  # type: ignore[union-attr]
 
 
 def _commit(w: SegmentWriter, index_dir: Path) -> None:

@@ -34,11 +34,16 @@ _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.flo
 
 @dataclass(frozen=True)
 class WeightedTerm:
-    """One term of a union: its field, its text and the boost its score is multiplied by."""
+    """One term of a union: its field, its text and the boost its score is multiplied by.
+
+    A term that does not ``match`` adds to the score of documents other terms matched, and
+    finds none on its own (the bigram view of a query refines the ranking, not the results).
+    """
 
     fieldname: str
     text: str
     boost: float = 1.0
+    matches: bool = True
 
 
 class TermUnion(Q.Query):
@@ -76,8 +81,8 @@ class TermUnion(Q.Query):
             yield t.fieldname, t.text
 
     def estimate_size(self, ixreader: IndexReader) -> int:
-        """At most the sum of the terms' document frequencies."""
-        return sum(ixreader.doc_frequency(t.fieldname, t.text) for t in self.terms_)
+        """At most the sum of the matching terms' document frequencies."""
+        return sum(ixreader.doc_frequency(t.fieldname, t.text) for t in self.terms_ if t.matches)
 
     def matcher(self, searcher: Searcher, context: Any = None) -> Any:
         """A matcher over the precomputed ids and scores of one segment."""
@@ -110,7 +115,8 @@ def leaf_scores(searcher: Searcher, terms: Sequence[WeightedTerm]) -> tuple[np.n
         k1, b = weighting.K1, weighting.B
         scores = idf * (weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl))
         total[ids] += scores * term.boost
-        matched[ids] = True
+        if term.matches:
+            matched[ids] = True
     if reader.has_deletions():
         matched[list(reader.deleted_docs_set)] = False
     ids = np.flatnonzero(matched)

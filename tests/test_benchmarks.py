@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from indexer.analysis import HangulBigramTokenizer
 from indexer.benchmarks import DEFAULT_DATA, gen, percentile, quality, speed
-from indexer.benchmarks.baselines import BASELINES, HangulBigramTokenizer, JiebaTokenizer
+from indexer.benchmarks.baselines import BASELINES, JiebaTokenizer
 
 needs_data = pytest.mark.skipif(
     not (DEFAULT_DATA / "news-dev").is_dir(), reason="dev collections not beside the repo"
@@ -120,9 +121,17 @@ def test_generator_is_seeded_and_realistic(tmp_path: Path) -> None:
 
 
 @needs_data
-def test_speed_report_shape() -> None:
+@pytest.mark.parametrize("no_floor", [False, True])
+def test_speed_report_shape(no_floor: bool) -> None:
     args = argparse.Namespace(
-        sizes="30", runs=1, queries=5, seed=0, data=DEFAULT_DATA, profile=None, no_serve=True
+        sizes="30",
+        runs=1,
+        queries=5,
+        seed=0,
+        data=DEFAULT_DATA,
+        profile=None,
+        no_serve=True,
+        no_floor=no_floor,
     )
     report = speed.run(args, lambda _: None)
     figures = report["sizes"]["30"]
@@ -130,9 +139,15 @@ def test_speed_report_shape() -> None:
     for key in ("rank_ms", "page_ms"):
         assert list(figures[key]) == list(speed.KINDS)
         assert [v["n"] for v in figures[key].values()] == [5, 5, 5, 5]
-    assert figures["analyzer_s"] > 0 and figures["add_to_searchable_s"] > 0
+    assert figures["add_to_searchable_s"] > 0
     assert report["serve"] == {"skipped": "--no-serve"}
-    assert "| 30 | question | 5 |" in speed.markdown(report)
+    table = speed.markdown(report)
+    assert "| 30 | question | 5 |" in table
+    if no_floor:
+        assert (figures["analyzer_s"], figures["index_to_analyzer"]) == (None, None)
+        assert "| - | - |" in table
+    else:
+        assert figures["analyzer_s"] > 0 and figures["index_to_analyzer"] > 0
 
 
 def test_percentile() -> None:

@@ -22,7 +22,13 @@ def _snapshot(index_dir: Path) -> tuple[list, list, list]:
     with ix.reader() as reader:
         postings = [
             (name, term, list(reader.postings(name, term).items_as(kind)))
-            for name, kind in (("title", "positions"), ("body", "positions"), ("author", "weight"))
+            for name, kind in (
+                ("title", "positions"),
+                ("body", "positions"),
+                ("author", "weight"),
+                ("title_grams", "weight"),
+                ("body_grams", "weight"),
+            )
             for term in reader.lexicon(name)
         ]
         stored = list(reader.all_stored_fields())

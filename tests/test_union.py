@@ -13,9 +13,9 @@ import pytest
 from whoosh import query as Q
 
 from indexer import store
-from indexer.analysis import summit_analyzer
+from indexer.analysis import bigram_analyzer, summit_analyzer
 from indexer.config import CORPUS_DIR
-from indexer.query import build
+from indexer.query import GRAM_BOOST, build
 from indexer.ranking import SummitBM25
 from indexer.search import Filters, Library
 from indexer.union import TermUnion, WeightedTerm, _PostingCache, top_k
@@ -61,7 +61,10 @@ def segmented(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _as_or(union: TermUnion) -> Q.Query:
-    return Q.Or([Q.Term(t.fieldname, t.text, boost=t.boost) for t in union.terms_])
+    """The same union in Whoosh's own queries: scoring-only terms as the AndMaybe part."""
+    matching = Q.Or([Q.Term(t.fieldname, t.text, boost=t.boost) for t in union.terms_ if t.matches])
+    scoring = [Q.Term(t.fieldname, t.text, boost=t.boost) for t in union.terms_ if not t.matches]
+    return Q.AndMaybe(matching, Q.Or(scoring)) if scoring else matching
 
 
 @pytest.mark.parametrize("text", QUERIES)
@@ -156,3 +159,22 @@ def test_result_pages_match_whoosh(segmented: Path, text: str, filters: Filters,
     assert [f["id"] for f, _ in fast.page] == [f["id"] for f, _ in slow.page]
     assert fast.facets == slow.facets
     assert fast.facets["lang"] and fast.facets["outlet"]
+
+
+def test_bigrams_score_but_never_match_alone(tmp_path: Path) -> None:
+    built = build("정상회의", summit_analyzer(), grams=bigram_analyzer())
+    grams = [t for t in built.query.terms_ if not t.matches]
+    assert [(t.fieldname, t.text, t.boost) for t in grams] == [
+        (field, gram, GRAM_BOOST)
+        for gram in ("정상", "상회", "회의")
+        for field in ("title_grams", "body_grams")
+    ]
+    rows = [
+        {"id": "match", "text": "서울에서 정상회의가 열렸다."},
+        {"id": "gram-only", "text": "매출이 예상을 상회했다."},
+    ]
+    src = tmp_path / "src.jsonl"
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    store.index_paths(tmp_path / "index", [src])
+    result = Library(tmp_path / "index").search("정상회의")
+    assert (result.total, [h.id for h in result.hits]) == (1, ["match"])
