@@ -9,7 +9,9 @@ starting a worker (imports, dictionaries) costs about a second.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -33,6 +35,16 @@ _schema: Schema | None = None
 def _init(schema: Schema) -> None:
     global _schema
     _schema = schema
+    # A worker waits for work on a queue it also holds open itself, so it would outlive an
+    # indexing process killed mid-job; this watcher ends it when its parent is gone.
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent.sentinel,), daemon=True).start()
+
+
+def _exit_with(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(0)
 
 
 def analyze_fields(values: dict[str, str], schema: Schema | None = None) -> dict[str, Analyzed]:

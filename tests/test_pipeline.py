@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
+import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -100,3 +103,47 @@ def test_small_jobs_analyze_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pipeline, "WORKERS", 0)
     with pipeline.analysis(build_schema(), pipeline.PARALLEL_MIN_BYTES * 10) as work:
         assert work.pool is None
+
+
+CHILD = """
+import sys, time
+from indexer import pipeline
+from indexer.schema import build_schema
+
+if __name__ == "__main__":
+    pipeline.WORKERS = 2
+    with pipeline.analysis(build_schema(), pipeline.PARALLEL_MIN_BYTES) as work:
+        # Two tasks at once: the pool starts a second worker only when the first is busy.
+        tasks = [work.pool.submit(pipeline.analyze_fields, {"title": "정상회의"}) for _ in "ab"]
+        [t.result() for t in tasks]
+        print(*[p.pid for p in work.pool._processes.values()], flush=True)
+        time.sleep(60)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has exited; only its parent has not collected it
+
+
+def test_workers_exit_when_the_indexing_process_is_killed(tmp_path: Path) -> None:
+    script = tmp_path / "child.py"
+    script.write_text(CHILD, encoding="utf-8")
+    child = subprocess.Popen(
+        [sys.executable, str(script)], stdout=subprocess.PIPE, text=True, cwd=Path.cwd()
+    )
+    assert child.stdout is not None
+    try:
+        workers = [int(pid) for pid in child.stdout.readline().split()]
+    finally:
+        child.kill()  # SIGKILL: no clean-up runs in the parent
+        child.wait()
+        child.stdout.close()
+    assert len(workers) == 2
+    deadline = time.monotonic() + 15
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert [pid for pid in workers if _alive(pid)] == []
