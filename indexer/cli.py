@@ -65,9 +65,11 @@ def run_index(target: Path, sources: list[Path], **kwargs: bool) -> store.IndexR
         if not show:
             return
         if bar is None:
-            bar = click.progressbar(length=total, label="indexing", file=sys.stderr)
+            bar = click.progressbar(
+                length=total, label="indexing", file=sys.stderr, item_show_func=lambda s: s
+            )
             bar.__enter__()
-        bar.update(1, name)
+        bar.update(done - bar.pos, name)
 
     def waiting(message: str) -> None:
         click.echo(message, err=True)

@@ -31,6 +31,8 @@ META_FILE = "summit-search.json"
 # Articles per commit: a crash loses at most the batch under way, never what was committed.
 # The environment override lets the crash soak test force many commits on a small corpus.
 COMMIT_EVERY = int(os.environ.get("SUMMIT_SEARCH_COMMIT_EVERY") or 5000)
+# Articles between progress reports inside one file.
+PROGRESS_EVERY = 1000
 # Memory for the writer's in-memory segment; far fewer flushes and merges than Whoosh's 128.
 WRITER_LIMIT_MB = 384
 
@@ -240,10 +242,13 @@ def index_paths(
             for n, (path, root) in enumerate(files, 1):
                 origin = str(path.absolute())  # resolve() raises on a symlink loop
                 processed.add(origin)
-                for item in load_file(path, root):
+                for k, item in enumerate(load_file(path, root), 1):
                     write = _decide(item, hashes, seen, report)
                     if write is not None:
                         work.submit(_document(item, origin, ix.schema), write_with(job, write))
+                    if progress and k % PROGRESS_EVERY == 0:
+                        # One large JSONL file is most of some jobs: say how far into it.
+                        progress(n - 1, len(files), f"{path.name}: {k} articles")
                 work.after(partial(job.file_done, n, len(files), path.name, progress))
             work.drain()
         if prune:

@@ -84,3 +84,22 @@ def test_an_index_from_another_version_is_refused(sources: Path, tmp_path: Path)
     # --rebuild replaces it.
     assert len(store.index_paths(index, [sources], rebuild=True).added) == 4
     assert store.open_index(index).doc_count() == 4
+
+
+def test_progress_inside_a_large_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store, "PROGRESS_EVERY", 2)
+    src = tmp_path / "src"
+    src.mkdir()
+    rows = [{"id": f"a{n}", "text": f"기사 {n} 본문입니다."} for n in range(5)]
+    (src / "big.jsonl").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
+    (src / "small.txt").write_text("작은 기사 본문입니다.", encoding="utf-8")
+    steps: list[tuple[int, int, str]] = []
+    store.index_paths(tmp_path / "index", [src], progress=lambda *a: steps.append(a))
+    assert steps == [
+        (0, 2, "big.jsonl: 2 articles"),
+        (0, 2, "big.jsonl: 4 articles"),
+        (1, 2, "big.jsonl"),
+        (2, 2, "small.txt"),
+    ]
