@@ -38,6 +38,7 @@ _PROSE_END = re.compile(r"[.!?。\uff01\uff1f…][\"'\u201d\u2019)\]]*$")
 # ("...넘어갈까?", "...숨졌는데…”") and mark list items and teasers.
 _KO_PROSE_END = re.compile(r"[.。][\"'\u201d\u2019)\]]*$")
 _HANGUL = re.compile(r"[가-힣]")
+_SENTENCE_BREAK = re.compile(r"[.!?。][\"'\u201d\u2019)\]]*\s+(?=\S)")
 
 _SKIP_NAV = re.compile(
     r"바로\s*가기|skip to (main )?(content|navigation)|본문\s*(영역|컨텐츠)", re.I
@@ -103,7 +104,11 @@ def is_prose(line: str) -> bool:
     if len(text) < _MIN_PROSE:
         return False
     end = _KO_PROSE_END if _HANGUL.search(text) else _PROSE_END
-    return bool(end.search(text))
+    if end.search(text):
+        return True
+    # A paragraph cut short (a saved page or feed that truncates its text) still reads as
+    # prose when it holds several sentences; menus, credits and captions do not.
+    return len(text) >= 2 * _MIN_PARAGRAPH and len(_SENTENCE_BREAK.findall(text)) >= 2
 
 
 def is_caption(line: str) -> bool:

@@ -426,6 +426,32 @@ def test_line_classifier_general_patterns(line: str, kept: bool) -> None:
     assert (1 in clean_lines(lines)) is kept
 
 
+@pytest.mark.parametrize(
+    ("last", "kept"),
+    [
+        # A feed that cuts its text mid-sentence: the last paragraph is still the story.
+        (
+            "The rapper is due in court on 20 December. He denies the charge. During the "
+            "scuffle, which involved many of the 1,000-strong crowd, Mr Johnson was stabbed "
+            "as he was being dragged away by security staff,",
+            True,
+        ),
+        (
+            "정부는 이날 국제 협력 방안을 논의했다. 회의에는 10개국이 참석했다. 참석자들은 "
+            "다음 회의를 서울에서 열기로 하고 세부 일정은 추후 정하기로 했으며 이와 함께 "
+            "연구소 간 인력 교류와 공동 연구 과제를 확대하는 방안도 함께 검토하기로 하고 "
+            "각국 정부와 기업, 학계가 참여하는 실무 협의체를 구성해 분기별로",
+            True,
+        ),
+        ("많이 본 뉴스 · 정치 · 경제 · 사회 · 국제 · 문화 · 연예 · 스포츠 · 오피니언", False),
+        ("Share this article. Copy link. Follow us on social media for more news", False),
+    ],
+)
+def test_a_cut_short_last_paragraph_is_kept(last: str, kept: bool) -> None:
+    prose = "The ceremony will be held again next year, the magazine's president said."
+    assert (2 in clean_lines([prose, prose.replace("said", "told"), last])) is kept
+
+
 # --- JSONL --------------------------------------------------------------------------------------
 
 
