@@ -189,8 +189,23 @@ def _postings(reader: IndexReader, fieldname: str, btext: bytes) -> tuple[np.nda
     return found
 
 
+# (segment, field) -> lengths; a segment's lengths never change. Bounded, as segments merge away.
+_LENGTHS: dict[tuple[str, str], np.ndarray] = {}
+_LENGTHS_KEPT = 64
+
+
 def _lengths(reader: IndexReader, fieldname: str) -> np.ndarray:
     """Every document's length in ``fieldname`` in this segment, as BM25 sees it."""
+    key = (reader.segment().segment_id(), fieldname)
+    found = _LENGTHS.get(key)
+    if found is None:
+        if len(_LENGTHS) >= _LENGTHS_KEPT:
+            _LENGTHS.clear()
+        found = _LENGTHS[key] = _read_lengths(reader, fieldname)
+    return found
+
+
+def _read_lengths(reader: IndexReader, fieldname: str) -> np.ndarray:
     count = reader.doc_count_all()
     raw = np.zeros(count, dtype=np.uint8)
     column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
