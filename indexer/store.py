@@ -15,6 +15,7 @@ from whoosh import index as whoosh_index
 from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
+from whoosh.reading import MultiReader, SegmentReader
 from whoosh.writing import SegmentWriter
 
 from indexer import pipeline
@@ -95,7 +96,28 @@ def open_index(index_dir: Path) -> whoosh_index.Index:
             f"(schema {meta.get('schema_version', '?')}, this is {SCHEMA_VERSION}): "
             "run `summit-search index --rebuild` to rebuild it"
         )
-    return _storage(index_dir).open_index()
+    return _storage(index_dir).open_index(indexclass=_Index)
+
+
+class _Index(whoosh_index.FileIndex):
+    """Whoosh's index, closing the segments it opened when opening a reader fails midway."""
+
+    @classmethod
+    def _reader(cls, storage, schema, segments, generation, reuse=None):  # type: ignore[no-untyped-def]
+        # A commit may delete an old segment while a searcher is being opened: Whoosh then
+        # retries from a fresh table of contents, but its own version leaves the segments it
+        # had already opened open, a file each.
+        if reuse is not None or not segments:
+            return super()._reader(storage, schema, segments, generation, reuse)
+        readers: list[SegmentReader] = []
+        try:
+            for segment in segments:
+                readers.append(SegmentReader(storage, schema, segment, generation=generation))
+        except OSError:
+            for r in readers:
+                r.close()
+            raise
+        return readers[0] if len(readers) == 1 else MultiReader(readers, generation=generation)
 
 
 def _storage(index_dir: Path) -> FileStorage:
@@ -115,7 +137,7 @@ def create_index(index_dir: Path) -> whoosh_index.Index:
         meta.unlink(missing_ok=True)
     else:
         _write_meta(meta)
-    ix = _storage(index_dir).create_index(build_schema())
+    ix = _storage(index_dir).create_index(build_schema(), indexclass=_Index)
     _write_meta(meta)
     sync_dir(index_dir)
     return ix

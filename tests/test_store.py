@@ -103,3 +103,27 @@ def test_progress_inside_a_large_file(tmp_path: Path, monkeypatch: pytest.Monkey
         (1, 2, "big.jsonl"),
         (2, 2, "small.txt"),
     ]
+
+
+def test_a_reader_opened_midway_through_a_commit_closes_what_it_opened(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = tmp_path / "index"
+    store.index_paths(index, [sources / SEEDS[0]])
+    store.index_paths(index, [sources / SEEDS[1]])
+    ix = store.open_index(index)
+    segments = ix._read_toc().segments
+    assert len(segments) == 2
+    # The second segment's file is gone, as when a commit merges it away meanwhile.
+    (index / segments[1].make_filename(".seg")).unlink()
+    closed: list[str] = []
+    original = store.SegmentReader.close
+
+    def close(self: store.SegmentReader) -> None:
+        closed.append(self.segment().segment_id())
+        original(self)
+
+    monkeypatch.setattr(store.SegmentReader, "close", close)
+    with pytest.raises(OSError):
+        store._Index._reader(ix.storage, ix.schema, segments, 1)
+    assert closed == [segments[0].segment_id()]
