@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from indexer import query
 from indexer.analysis import HangulBigramTokenizer
 from indexer.benchmarks import DEFAULT_DATA, gen, percentile, quality, speed
 from indexer.benchmarks.baselines import BASELINES, JiebaTokenizer
@@ -155,3 +156,12 @@ def test_percentile() -> None:
     assert percentile([4.0], 50) == 4.0
     assert percentile([float(v) for v in range(1, 102)], 50) == 51.0
     assert percentile([float(v) for v in range(1, 102)], 95) == 96.0
+
+
+@needs_data
+def test_gram_boost_option_sets_the_weight(monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(query, "GRAM_BOOST", query.GRAM_BOOST)  # restored after the test
+    args = ["--collection", "korquad-dev", "--limit-queries", "5", "--limit-docs", "30"]
+    assert quality.main([*args, "--config", quality.PRODUCT, "--gram-boost", "0"]) == 0
+    assert query.GRAM_BOOST == 0.0
+    assert "| Summit Search (product) |" in capsys.readouterr().out

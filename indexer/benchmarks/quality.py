@@ -22,7 +22,7 @@ import ir_measures
 from ir_measures import RR, R, nDCG
 from whoosh.analysis import Analyzer
 
-from indexer import store
+from indexer import query, store
 from indexer.benchmarks import DEFAULT_DATA, read_tsv
 from indexer.benchmarks.baselines import BASELINES, create_baseline_index
 from indexer.search import Library
@@ -239,7 +239,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="run only this configuration (repeatable); default all",
     )
     parser.add_argument("--json", type=Path, default=None, help="also write figures as JSON")
+    parser.add_argument(
+        "--gram-boost",
+        type=float,
+        default=None,
+        help=f"weight of the bigram view in the product's queries [default {query.GRAM_BOOST}]",
+    )
     args = parser.parse_args(argv)
+    if args.gram_boost is not None:
+        query.GRAM_BOOST = args.gram_boost  # read each time a query is built
     names = COLLECTIONS if args.collection == "all" else (args.collection,)
     figures: list[Figures] = []
     with tempfile.TemporaryDirectory(prefix="summit-quality-") as tmp:
