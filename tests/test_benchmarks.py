@@ -159,7 +159,9 @@ def test_percentile() -> None:
 
 
 @needs_data
-def test_gram_boost_option_sets_the_weight(monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_gram_boost_option_sets_the_weight(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(query, "GRAM_BOOST", query.GRAM_BOOST)  # restored after the test
     args = ["--collection", "korquad-dev", "--limit-queries", "5", "--limit-docs", "30"]
     assert quality.main([*args, "--config", quality.PRODUCT, "--gram-boost", "0"]) == 0
