@@ -69,6 +69,7 @@ class Analysis:
 
     def __init__(self, schema: Schema, pool: ProcessPoolExecutor | None) -> None:
         self.fields = text_fields(schema)
+        self.stored = frozenset(n for n in self.fields if schema[n].stored)
         self.pool = pool
         self.queue: deque[tuple[Future | None, Callable[[dict[str, Analyzed]], None]]] = deque()
 
@@ -79,7 +80,7 @@ class Analysis:
         else:
             values = {n: doc[n] for n in self.fields if isinstance(doc.get(n), str)}
             future = self.pool.submit(analyze_fields, values)
-            self.queue.append((future, lambda analyzed: then(_merge(doc, analyzed))))
+            self.queue.append((future, lambda found: then(_merge(doc, found, self.stored))))
         self.drain(WINDOW)
 
     def after(self, action: Callable[[], None]) -> None:
@@ -94,11 +95,14 @@ class Analysis:
             then(future.result() if future is not None else {})
 
 
-def _merge(doc: dict[str, object], analyzed: dict[str, Analyzed]) -> dict[str, object]:
+def _merge(
+    doc: dict[str, object], analyzed: dict[str, Analyzed], stored: frozenset[str]
+) -> dict[str, object]:
     merged = dict(doc)
     for name, postings in analyzed.items():
-        # What a field stores is its text, not the postings that replace it for indexing.
-        merged.setdefault(f"_stored_{name}", doc[name])
+        if name in stored:
+            # What a field stores is its text, not the postings that replace it for indexing.
+            merged.setdefault(f"_stored_{name}", doc[name])
         merged[name] = postings
     return merged
 

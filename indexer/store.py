@@ -324,13 +324,18 @@ def write_with(job: _Job, kind: str) -> Callable[[dict[str, object]], None]:
     """A callback that adds (``kind`` "add") or updates a document with the job's writer."""
 
     def write(doc: dict[str, object]) -> None:
-        if kind == "add":
-            job.w.add_document(**doc)
-        else:
-            job.w.update_document(**doc)
+        _write(job.w, kind, doc)
         job.pending += 1
 
     return write
+
+
+def _write(w: SegmentWriter, kind: str, doc: dict[str, object]) -> None:
+    """Add (``kind`` "add") or update ``doc`` with writer ``w``."""
+    if kind == "add":
+        w.add_document(**doc)
+    else:
+        w.update_document(**doc)
 
 
 def _decide(
@@ -368,10 +373,8 @@ def _apply(
 ) -> None:
     """Write one article if new or changed."""
     kind = _decide(item, hashes, seen, report)
-    if kind == "add":
-        w.add_document(**_document(item, origin, w.schema))  # type: ignore[union-attr]
-    elif kind == "update":
-        w.update_document(**_document(item, origin, w.schema))  # type: ignore[union-attr]
+    if kind is not None:
+        _write(w, kind, _document(item, origin, w.schema))  # type: ignore[arg-type]
 
 
 def _commit(w: SegmentWriter, index_dir: Path) -> None:
