@@ -96,29 +96,9 @@ class SummitTokenizer(OffsetTokenizer):
     def spans(self, value: str) -> Iterator[tuple[str, int, int, bool]]:
         """Terms of the NFKC-normalised text, their offsets mapped back to ``value``."""
         norm = normalize(value)
-        for text, start, end, primary in _cached_terms(norm.text):
+        for text, start, end, primary in _terms(norm.text):
             s, e = norm.span(start, end)
             yield text, s, e, primary
-
-
-_recent = threading.local()
-
-
-def _cached_terms(text: str) -> list[tuple[str, int, int, bool]]:
-    """Terms of ``text``, reusing the last text's analysis when ``text`` is its start.
-
-    A title derived from an article's first sentence is a prefix of the text its body field
-    indexes (lead, then body), which is analyzed just before it: Whoosh indexes fields in name
-    order.
-    """
-    last_text, last_terms = getattr(_recent, "entry", ("", []))
-    if text and last_text.startswith(text):
-        cut = len(text)
-        return [t for t in last_terms if t[2] <= cut]
-    found = list(_terms(text))
-    if len(text) > 200:
-        _recent.entry = (text, found)
-    return found
 
 
 def _terms(text: str) -> Iterator[tuple[str, int, int, bool]]:

@@ -51,6 +51,8 @@ class Article:
     summit: tuple[str, ...] = ()
     source: str = ""
     content_hash: str = ""
+    # The title was made from the first sentence (the source had none): shown, not indexed.
+    title_derived: bool = False
 
 
 @dataclass(frozen=True)
@@ -195,6 +197,7 @@ def _build(parsed: _Parsed, entry: dict[str, Any], ident: str, source: str, data
     return Article(
         id=ident,
         title=fields.get("title") or metadata.derive_title(body),
+        title_derived=not fields.get("title"),
         body=body,
         raw=raw,
         outlet=fields.get("outlet", ""),

@@ -52,8 +52,6 @@ def analyze_fields(values: dict[str, str], schema: Schema | None = None) -> dict
     schema = schema or _schema
     assert schema is not None, "worker used before _init"
     out = {}
-    # In field-name order, as Whoosh indexes them: the analyzer reuses the body's analysis
-    # for a title that is its first sentence.
     for name in sorted(values):
         out[name] = Analyzed(list(schema[name].index(values[name])))
     return out

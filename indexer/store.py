@@ -197,7 +197,10 @@ def _document(article: Article, origin: str, schema: Schema) -> dict[str, object
     body = body_for_index(article.body)
     doc: dict[str, object] = {
         "id": article.id,
-        "title": article.title,
+        # A title derived from the first sentence is shown but not indexed: the body already
+        # holds that sentence, and a boosted copy made first-sentence overlap decide rankings.
+        "title": "" if article.title_derived else article.title,
+        "_stored_title": article.title,
         "body": body,
         "_stored_body": article.body,
         "raw": article.raw,

@@ -149,3 +149,21 @@ def test_normalize_keeps_an_offset_map(text: str, normalized: str, span: tuple[i
     norm = normalize(text)
     assert norm.text == normalized
     assert norm.span(0, 2) == span
+
+
+def test_a_prefix_of_the_last_text_analyzes_as_if_fresh() -> None:
+    # A per-thread cache once answered any prefix of the last long text from that text's
+    # analysis, so in the query "AI 정상" after an article starting "AI 정상회의가", 정상 came
+    # back as a part of 정상회의 and a phrase lost the word.
+    article = "AI 정상회의가 서울에서 열렸다. " * 20
+    used = summit_analyzer()
+    list(used(article, mode="index"))
+    fresh = summit_analyzer()
+
+    def table(analyzer: object, text: str) -> list[tuple[str, bool, int, int]]:
+        tokens = analyzer(text, mode="query", chars=True)  # type: ignore[operator]
+        return [(t.text, t.primary, t.startchar, t.endchar) for t in tokens]
+
+    for prefix in ("AI 정상", "AI 정상회의가 서울", article[:250]):
+        assert table(used, prefix) == table(fresh, prefix)
+    assert table(used, "AI 정상") == [("ai", True, 0, 2), ("정상", True, 3, 5)]

@@ -506,6 +506,13 @@ def test_jsonl_long_first_line_title_is_trimmed(tmp_path: Path) -> None:
     write_jsonl(tmp_path / "f.jsonl", [{"id": "x", "text": words}])
     article = only(load(tmp_path / "f.jsonl"))
     assert article.title == " ".join(["summit"] * 14) + "…"
+    assert article.title_derived
+
+
+def test_jsonl_declared_title_is_not_derived(tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "f.jsonl", [{"id": "x", "title": "AI 정상회의", "text": "본문이다."}])
+    article = only(load(tmp_path / "f.jsonl"))
+    assert (article.title, article.title_derived) == ("AI 정상회의", False)
 
 
 def test_jsonl_line_over_cap_is_rejected(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -167,6 +167,11 @@ def figures_for(
     if len(set(langs.values())) > 1:
         for lang in ("ko", "en"):
             subsets[lang] = [q for q, _ in collection.queries if langs[q] == lang]
+    # Headlines quoting someone: straight double quotes are query syntax, so they are the
+    # queries a phrase rule can win or lose.
+    quoted = [q for q, text in collection.queries if '"' in text]
+    if len(quoted) >= 20:
+        subsets["quoted"] = quoted
     return [
         Figures(
             config=config,
@@ -186,6 +191,7 @@ def benchmark(
     collection: Collection,
     configs: Sequence[str] | None = None,
     log: Callable[[str], None] | None = None,
+    runs_dir: Path | None = None,
 ) -> list[Figures]:
     """Run the product and the baselines (or the named ``configs``) on one collection."""
     factories: dict[str, Callable[[], Analyzer] | None] = {PRODUCT: None, **BASELINES}
@@ -194,11 +200,26 @@ def benchmark(
         with tempfile.TemporaryDirectory(prefix="summit-quality-") as tmp:
             run, index_s, query_ms = run_config(collection, factories[config], Path(tmp))
         figures = figures_for(collection, config, run, index_s, query_ms)
+        if runs_dir is not None:
+            write_run(runs_dir / f"{collection.name}.{_slug(config)}.run", run)
         if log:
             mrr = figures[0].metrics["MRR@10"]
             log(f"{collection.name}: {config}: MRR@10 {mrr:.3f}, indexed in {index_s:.1f} s")
         out.extend(figures)
     return out
+
+
+def _slug(config: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", config.lower()).strip("-")
+
+
+def write_run(path: Path, run: Run) -> None:
+    """Write ``run`` in TREC format (qid Q0 docid rank score tag), best first."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as f:
+        for qid, ranked in run.items():
+            for rank, doc_id in enumerate(ranked, 1):
+                f.write(f"{qid} Q0 {doc_id} {rank} {RANK_DEPTH - rank + 1} run\n")
 
 
 def markdown(figures: Sequence[Figures]) -> str:
@@ -207,7 +228,12 @@ def markdown(figures: Sequence[Figures]) -> str:
     blocks = []
     for name, subset in dict.fromkeys((f.collection, f.subset) for f in figures):
         rows = [f for f in figures if (f.collection, f.subset) == (name, subset)]
-        label = {"all": "all queries", "ko": "Korean headlines", "en": "English headlines"}
+        label = {
+            "all": "all queries",
+            "ko": "Korean headlines",
+            "en": "English headlines",
+            "quoted": 'headlines with "quotes"',
+        }
         title = f"### {name}, {label.get(subset, subset)} ({rows[0].queries} queries)"
         lines = [title, "", "| configuration | " + " | ".join(columns) + " |"]
         lines.append("|---" * (len(columns) + 1) + "|")
@@ -240,6 +266,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--json", type=Path, default=None, help="also write figures as JSON")
     parser.add_argument(
+        "--runs", type=Path, default=None, help="also write each run as TREC run files here"
+    )
+    parser.add_argument(
         "--gram-boost",
         type=float,
         default=None,
@@ -257,7 +286,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 out = Path(tmp) / f"{name}.jsonl"
                 collection = limit_documents(collection, args.limit_docs, out)
             figures.extend(
-                benchmark(collection, args.config, lambda m: print(m, file=sys.stderr, flush=True))
+                benchmark(
+                    collection,
+                    args.config,
+                    lambda m: print(m, file=sys.stderr, flush=True),
+                    runs_dir=args.runs,
+                )
             )
     print(markdown(figures))
     if args.json:
