@@ -7,7 +7,9 @@ of them, because people type questions and paste headlines, not boolean expressi
 
 from __future__ import annotations
 
+import bisect
 import re
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -49,6 +51,9 @@ class Item:
     phrase: bool = False
     sign: str = ""
     field: str = ""
+    # Where ``text`` sits in the cleaned query (see ``clean``), for analysis in context.
+    start: int = dataclasses.field(default=0, compare=False)
+    end: int = dataclasses.field(default=0, compare=False)
 
 
 @dataclass
@@ -65,11 +70,17 @@ class BuiltQuery:
     notices: list[str] = field(default_factory=list)
 
 
-def scan(text: str) -> list[Item]:
-    """Split query text into items; never raises."""
+def clean(text: str) -> str:
+    """The query as scanned: capped, control characters and an unbalanced quote as spaces."""
     text = "".join(ch if ch.isprintable() else " " for ch in text[:MAX_QUERY_CHARS])
     if text.count('"') % 2:
         text = text.replace('"', " ")  # an unbalanced quote is read literally
+    return text
+
+
+def scan(text: str) -> list[Item]:
+    """Split query text into items; never raises. Offsets refer to ``clean(text)``."""
+    text = clean(text)
     items = []
     for m in _ITEM.finditer(text):
         fieldname = (m.group("field") or "").lower()
@@ -81,8 +92,35 @@ def scan(text: str) -> list[Item]:
         sign = m.group("sign")
         if not value or not value.strip():
             continue
-        items.append(Item(value, m.group("phrase") is not None, sign, fieldname))
+        group = "phrase" if m.group("phrase") is not None else "word"
+        start, end = m.span(group)
+        if value != m.group(group):  # an unknown field name stays part of the word
+            start = m.start("field")
+        items.append(Item(value, group == "phrase", sign, fieldname, start, end))
     return items
+
+
+def analyze_in_context(
+    analyzer: Analyzer, text: str, items: list[Item]
+) -> list[list[tuple[str, bool]]]:
+    """(term, primary) of each text item, from one analysis of the whole query.
+
+    The analyzer reads the query as it reads a sentence of an article: a name followed by a
+    particle splits as it does inside the text, not as it would alone. Query syntax (signs,
+    quotes, field names) and the values of exact fields are blanked out first.
+    """
+    cleaned = clean(text)
+    chars = [" "] * len(cleaned)
+    for item in items:
+        if item.field not in EXACT_FIELDS + DATE_FIELDS:
+            chars[item.start : item.end] = cleaned[item.start : item.end]
+    out: list[list[tuple[str, bool]]] = [[] for _ in items]
+    starts = [item.start for item in items]
+    for t in analyzer("".join(chars), mode="query", chars=True):
+        i = bisect.bisect_right(starts, t.startchar) - 1
+        if i >= 0 and t.startchar < items[i].end:
+            out[i].append((t.text, getattr(t, "primary", True)))
+    return out
 
 
 def analyze_terms(analyzer: Analyzer, text: str, primary_only: bool = False) -> list[str]:
@@ -214,7 +252,9 @@ def build(
     primary: list[str] = []
     gram_terms: list[tuple[str, float]] = []
     built = BuiltQuery(Q.NullQuery)
-    for item in scan(text):
+    items = scan(text)
+    in_context = analyze_in_context(analyzer, text, items)
+    for item, analyzed in zip(items, in_context, strict=True):
         sub: Q.Query | None
         if item.field in DATE_FIELDS:
             sub = date_range(item.text)
@@ -227,7 +267,6 @@ def build(
         else:
             fields = (item.field,) if item.field else SEARCH_FIELDS
             as_phrase = item.phrase and phrases
-            analyzed = _analyze(analyzer, item.text)  # once: the query analyzer runs mecab
             item_primary = [t for t, primary in analyzed if primary]
             terms = item_primary if as_phrase else [t for t, _ in analyzed]
             if not terms:

@@ -144,3 +144,17 @@ def test_disabled_alias_is_not_expanded() -> None:
     built = build("앤트로픽", ANALYZER, ALIASES, disabled_aliases=frozenset({"앤트로픽"}))
     assert built.expansions == []
     assert built.terms == ["앤트로픽"]
+
+
+@pytest.mark.parametrize(
+    ("text", "terms"),
+    [
+        # Alone, 명예의 is read as a noun plus 예의 (courtesy); inside the question, as 명예 + 의.
+        ("명예의 전당", ["명예", "전당"]),
+        ("커크 헤밋의 기타", ["커크", "헤밋", "헤", "밋", "기타"]),
+        # Syntax is blanked out before the analysis, so it never joins or splits a word.
+        ("+명예의 -전당 outlet:조선비즈", ["명예", "전당"]),
+    ],
+)
+def test_query_is_analyzed_in_context(text: str, terms: list[str]) -> None:
+    assert build(text, ANALYZER).terms == terms
