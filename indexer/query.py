@@ -8,8 +8,8 @@ of them, because people type questions and paste headlines, not boolean expressi
 from __future__ import annotations
 
 import bisect
-import re
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
