@@ -16,13 +16,13 @@ from whoosh.lang.stopwords import stoplists
 
 from indexer import korean
 from indexer.normalize import normalize
+from indexer.scripts import HAN as _HAN
+from indexer.scripts import HANGUL as _HANGUL
 
 jieba.setLogLevel(logging.WARNING)
 
 # One pass over the NFKC text splits it into script runs, so mixed words such as AI기본법,
 # 오픈AI or GPT-4o break at script boundaries and every part becomes a token of its own.
-_HANGUL = "\uac00-\ud7a3"
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUNS = re.compile(
     rf"(?P<ko>[{_HANGUL}]+)"
     rf"|(?P<zh>[{_HAN}]+)"

@@ -11,6 +11,8 @@ import click
 
 from indexer import store
 from indexer.config import CORPUS_DIR, default_index_dir
+from indexer.notices import Notice
+from indexer.results import SearchResult
 from indexer.search import Library
 
 INDEX_OPTION = click.option(
@@ -112,17 +114,51 @@ def search(
         click.echo(json.dumps(_result_json(result), ensure_ascii=False))
         return
     for note in result.notices:
-        click.echo(f"note: {note}")
+        click.echo(f"note: {notice_text(note)}")
     for exp in result.expansions:
         click.echo(f"also searched for {' / '.join(exp.added)} (alias of {exp.matched})")
-    click.echo(f"{result.total} articles ({result.took_ms:.0f} ms)")
+    click.echo(f"{counts_text(result)} ({result.took_ms:.0f} ms)")
+    for pc in result.phrases:
+        click.echo(f'"{pc.phrase}" exactly: {pc.count}')
     for n, hit in enumerate(result.hits, 1):
         day = hit.published.date().isoformat() if hit.published else "undated"
-        click.echo(f"{n}. {hit.title}  [{hit.outlet or 'unknown outlet'}, {day}]  {hit.id}")
+        some = "" if hit.strict else "  (some of the words)"
+        click.echo(f"{n}. {hit.title}  [{hit.outlet or 'unknown outlet'}, {day}]  {hit.id}{some}")
         for p in hit.passages:
             click.echo(f"   {_ansi(p.html)}")
     if result.suggestion:
         click.echo(f"did you mean: {result.suggestion}")
+
+
+# The core's notices (indexer.notices) as the command line says them.
+NOTICES = {
+    "not_a_date": "{value} is not a date (try 2024-05)",
+    "terms_capped": "only the first {limit} terms were searched",
+    "nothing_searchable": "nothing searchable in the query: try words or names",
+    "only_stop_words": "the query has only very common words (the, of, and...)",
+    "phrase_none": 'no article has "{phrase}" exactly; showing articles with its words',
+    "phrase_capped": '"{phrase}" is very common: looked for in the {checked} best articles only',
+}
+
+
+def notice_text(note: Notice) -> str:
+    """A core notice in English."""
+    return NOTICES[note.code].format(**note.values)
+
+
+def counts_text(result: SearchResult) -> str:
+    """How many articles have the query's words, and how many have only some."""
+    if result.concepts < 2:
+        text = f"{result.total} articles"
+    elif result.match == "any":
+        text = f"{result.total} articles with any of the words"
+    elif result.need >= result.concepts:
+        text = f"{result.total} articles with all {result.concepts} words"
+    else:
+        text = f"{result.total} articles with at least {result.need} of the {result.concepts} words"
+    if result.relaxed_total and result.match == "all":
+        text += f", {result.relaxed_total} more with some"
+    return text
 
 
 def _ansi(html: str) -> str:
@@ -135,9 +171,13 @@ def _result_json(result) -> dict:
     return {
         "query": result.query,
         "total": result.total,
+        "relaxed_total": result.relaxed_total,
         "took_ms": round(result.took_ms, 1),
         "expansions": [{"matched": e.matched, "added": list(e.added)} for e in result.expansions],
-        "notices": result.notices,
+        "phrases": [{"phrase": p.phrase, "count": p.count} for p in result.phrases],
+        "notices": [
+            {"code": n.code, "params": n.values, "message": notice_text(n)} for n in result.notices
+        ],
         "suggestion": result.suggestion,
         "hits": [
             {
@@ -147,6 +187,7 @@ def _result_json(result) -> dict:
                 "published": h.published.isoformat() if h.published else None,
                 "url": h.url,
                 "score": round(h.score, 4),
+                "strict": h.strict,
                 "snippet": " … ".join(p.html for p in h.passages),
             }
             for h in result.hits

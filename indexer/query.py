@@ -1,13 +1,13 @@
-"""User query text -> Whoosh query: words, "phrases", +required, -excluded, field:value.
+"""User query text -> a plan: concepts, phrases, exclusions and filters.
 
-The syntax is parsed here, by a flat scanner that cannot fail or recurse: anything it does not
-recognise is searched as literal words. Terms combine with OR, with a bonus for matching more
-of them, because people type questions and paste headlines, not boolean expressions.
+The syntax is read by a flat scanner that cannot fail or recurse: anything it does not
+recognise is searched as literal words. Each word becomes a concept (``concepts``); how many
+of them an article needs, and how they score, is the engine's business (``engine``).
+Syntax: ``"exact phrase"``, ``+required``, ``-excluded``, ``a OR b``, ``field:value``.
 """
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import re
 from dataclasses import dataclass, field
@@ -16,22 +16,15 @@ from datetime import datetime, timedelta
 from whoosh import query as Q
 from whoosh.analysis import Analyzer
 
-from indexer.aliases import AliasGroup, Expansion, expand
-from indexer.schema import GRAM_FIELDS
-from indexer.union import TermUnion, WeightedTerm
+from indexer.aliases import AliasGroup, Expansion
+from indexer.concepts import Concept, Phrase, Token, Word, build_word, with_aliases
+from indexer.notices import Notice
 
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 64
-TITLE_BOOST = 1.0
-ALIAS_BOOST = 0.6
-# Parts of a compound (정상, 회의 of 정상회의) count, but less than the word itself.
-SECONDARY_BOOST = 0.5
-SEARCH_FIELDS = ("title", "body")
-# Weight of the query's bigrams in the bigram fields, beside its morphemes. Korquad / news
-# MRR@10 by weight (quality benchmark, --gram-boost): 0 0.947 / 0.838, 0.2 0.958 / 0.842,
-# 0.4 0.958 / 0.843, 0.8 0.959 / 0.840: a flat top, and 0.4 inside it.
-GRAM_BOOST = 0.4
-FIELD_BOOSTS = {"title": TITLE_BOOST}
+# Fields plain words are searched in; the byline counts for less (``ranking.Settings``).
+SEARCH_FIELDS = ("title", "body", "author")
+PHRASE_FIELDS = ("title", "body")
 # Fields a user may name, and what the value is searched as.
 TEXT_FIELDS = ("title", "body", "author")
 EXACT_FIELDS = ("outlet", "lang", "summit", "id")
@@ -41,6 +34,11 @@ _ITEM = re.compile(
     r'(?P<sign>[+-]?)(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)"|(?P<word>\S+))'
 )
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
+# A word of the query, for concepts: letters and digits, joined by a hyphen or a point
+# (GPT-4o, Ex-Boeing, 6.12), an apostrophe between Latin letters (Japan's) or a comma between
+# digits (1,000). Other punctuation separates words, as headlines use it: '북미정상회담]남북',
+# '술·담배', '열애→임신', '‘진정’…약발'.
+_WORD = re.compile(r"[^\W_]+(?:(?:[-.]|(?<=[A-Za-z])['’](?=[A-Za-z])|(?<=\d),(?=\d))[^\W_]+)*")
 
 
 @dataclass
@@ -55,19 +53,54 @@ class Item:
     start: int = dataclasses.field(default=0, compare=False)
     end: int = dataclasses.field(default=0, compare=False)
 
+    @property
+    def is_text(self) -> bool:
+        """True for words and phrases searched in text fields (not filters)."""
+        return self.field not in EXACT_FIELDS + DATE_FIELDS
+
+    @property
+    def is_or(self) -> bool:
+        """True for a bare ``OR`` between two words."""
+        return self.text == "OR" and not (self.phrase or self.sign or self.field)
+
 
 @dataclass
-class BuiltQuery:
-    """A Whoosh query plus what a user should be told about how it was read."""
+class Plan:
+    """What a query asks for, ready for the engine, plus what a user should be told."""
 
-    query: Q.Query
+    concepts: list[Concept] = field(default_factory=list)
+    excluded: list[Concept] = field(default_factory=list)
+    phrases: list[Phrase] = field(default_factory=list)
+    excluded_phrases: list[Phrase] = field(default_factory=list)
     filters: list[Q.Query] = field(default_factory=list)
-    terms: list[str] = field(default_factory=list)
-    # Whole words of the query (no compound parts): what highlighting marks first.
-    primary_terms: list[str] = field(default_factory=list)
+    excluded_filters: list[Q.Query] = field(default_factory=list)
+    # The bigram view of the words: (bigram, weight relative to the words'), scoring only.
+    grams: list[tuple[str, float]] = field(default_factory=list)
     expansions: list[Expansion] = field(default_factory=list)
-    has_phrase: bool = False
-    notices: list[str] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    # The query's text is one quoted phrase: articles must have it exactly.
+    whole_phrase: bool = False
+
+    @property
+    def empty(self) -> bool:
+        """True if nothing in the query restricts or ranks articles."""
+        return not (
+            self.concepts
+            or self.excluded
+            or self.phrases
+            or self.excluded_phrases
+            or self.filters
+            or self.excluded_filters
+        )
+
+    def terms(self) -> list[str]:
+        """Every term of the positive concepts, compound parts and alias spellings included."""
+        return list(dict.fromkeys(t for c in self.concepts for t in c.terms()))
+
+    def primary_terms(self) -> list[str]:
+        """Whole words and alias spellings of the positive concepts: what highlighting marks."""
+        found = (t for c in self.concepts for w in c.words for t in w.primary_terms())
+        return list(dict.fromkeys(found))
 
 
 def clean(text: str) -> str:
@@ -100,37 +133,28 @@ def scan(text: str) -> list[Item]:
     return items
 
 
-def analyze_in_context(
-    analyzer: Analyzer, text: str, items: list[Item]
-) -> list[list[tuple[str, bool]]]:
-    """(term, primary) of each text item, from one analysis of the whole query.
+def analyze_in_context(analyzer: Analyzer, text: str, items: list[Item]) -> list[list[Token]]:
+    """The tokens of each text item, from one analysis of the whole query.
 
     The analyzer reads the query as it reads a sentence of an article: a name followed by a
     particle splits as it does inside the text, not as it would alone. Query syntax (signs,
-    quotes, field names) and the values of exact fields are blanked out first.
+    quotes, field names, ``OR``) and the values of exact fields are blanked out first.
+    Offsets refer to ``clean(text)``.
     """
     cleaned = clean(text)
     chars = [" "] * len(cleaned)
     for item in items:
-        if item.field not in EXACT_FIELDS + DATE_FIELDS:
+        if item.is_text and not item.is_or:
             chars[item.start : item.end] = cleaned[item.start : item.end]
-    out: list[list[tuple[str, bool]]] = [[] for _ in items]
-    starts = [item.start for item in items]
+    out: list[list[Token]] = [[] for _ in items]
+    owner = [-1] * len(cleaned)
+    for i, item in enumerate(items):
+        owner[item.start : item.end] = [i] * (item.end - item.start)
     for t in analyzer("".join(chars), mode="query", chars=True):
-        i = bisect.bisect_right(starts, t.startchar) - 1
-        if i >= 0 and t.startchar < items[i].end:
-            out[i].append((t.text, getattr(t, "primary", True)))
+        i = owner[t.startchar] if t.startchar < len(owner) else -1
+        if i >= 0:
+            out[i].append((t.text, t.startchar, t.endchar, getattr(t, "primary", True)))
     return out
-
-
-def analyze_terms(analyzer: Analyzer, text: str, primary_only: bool = False) -> list[str]:
-    """Terms of ``text`` as the index holds them, in order."""
-    return [t for t, primary in _analyze(analyzer, text) if primary or not primary_only]
-
-
-def _analyze(analyzer: Analyzer, text: str) -> list[tuple[str, bool]]:
-    """(term, primary) for each term of ``text``."""
-    return [(t.text, getattr(t, "primary", True)) for t in analyzer(text, mode="query")]
 
 
 def date_range(value: str) -> Q.Query | None:
@@ -161,175 +185,113 @@ def _date_bound(text: str, end: bool) -> datetime | None:
         return None
 
 
-def _text_query(terms: list[str], phrase: bool, fields: tuple[str, ...], boost: float = 1.0):
-    """Match ``terms`` (as a phrase, or any of them) in ``fields``."""
-    subs: list[Q.Query] = []
-    for f in fields:
-        fb = boost * FIELD_BOOSTS.get(f, 1.0)
-        if phrase and len(terms) > 1:
-            subs.append(Q.Phrase(f, terms, slop=1, boost=fb))
-        else:
-            subs.extend(Q.Term(f, t, boost=fb) for t in terms)
-    return subs[0] if len(subs) == 1 else Q.Or(subs)
-
-
-def _alternatives(
-    exps: list[Expansion], terms: list[str], phrase: bool, fields: tuple[str, ...]
-) -> list[Q.Query]:
-    """Queries for the other spellings of aliases found in one item's terms."""
-    alts: list[Q.Query] = []
-    for exp in exps:
-        n = len(exp.matched_terms)
-        at = next(i for i in range(len(terms)) if tuple(terms[i : i + n]) == exp.matched_terms)
-        for other in exp.added_terms:
-            # In a phrase the other spelling takes the matched one's place.
-            words = [*terms[:at], *other, *terms[at + n :]] if phrase else list(other)
-            alts.append(_text_query(words, len(words) > 1, fields, ALIAS_BOOST))
-    return alts
-
-
-def _flat_terms(q: Q.Query, boost: float = 1.0) -> list[WeightedTerm] | None:
-    """The weighted terms of a query made only of terms and ORs of terms, else None."""
-    if isinstance(q, Q.Term):
-        return [WeightedTerm(q.fieldname, q.text, boost * q.boost)]
-    if type(q) is Q.Or and q.scale is None:
-        found: list[WeightedTerm] = []
-        for sub in q.subqueries:
-            terms = _flat_terms(sub, boost * q.boost)
-            if terms is None:
-                return None
-            found.extend(terms)
-        return found
-    return None
-
-
-def _disjunction(should: list[Q.Query], grams: list[tuple[str, float]]) -> Q.Query | None:
-    """OR of ``should``: its single terms as one ``TermUnion``, phrases beside it.
-
-    ``grams`` (the bigram view of the plain words, with weights) join the union as
-    scoring-only terms, each bigram once at its highest weight.
-    """
-    terms: list[WeightedTerm] = []
-    rest: list[Q.Query] = []
-    for q in should:
-        flat = _flat_terms(q)
-        if flat is None:
-            rest.append(q)
-        else:
-            terms.extend(flat)
-    if terms:
-        weights: dict[str, float] = {}
-        for gram, weight in grams:
-            weights[gram] = max(weight, weights.get(gram, 0.0))
-        terms.extend(
-            WeightedTerm(GRAM_FIELDS[f], g, w * GRAM_BOOST * FIELD_BOOSTS.get(f, 1.0), False)
-            for g, w in weights.items()
-            for f in SEARCH_FIELDS
-        )
-    parts = ([TermUnion(terms)] if terms else []) + rest
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else Q.Or(parts)
-
-
 def build(
     text: str,
     analyzer: Analyzer,
     aliases: list[AliasGroup] | None = None,
     disabled_aliases: frozenset[str] = frozenset(),
-    phrases: bool = True,
     grams: Analyzer | None = None,
-) -> BuiltQuery:
-    """Turn user text into a query; ``phrases=False`` searches quoted phrases as words.
+    alias_gram_weight: float = 0.6,
+) -> Plan:
+    """Turn user text into a plan; never raises.
 
     With ``grams`` (the index's bigram analyzer), plain words also score in the bigram fields.
     """
-    should: list[Q.Query] = []
-    must: list[Q.Query] = []
-    must_not: list[Q.Query] = []
-    filters: list[Q.Query] = []
-    all_terms: list[str] = []
-    primary: list[str] = []
-    gram_terms: list[tuple[str, float]] = []
-    built = BuiltQuery(Q.NullQuery)
+    plan = Plan()
     items = scan(text)
-    in_context = analyze_in_context(analyzer, text, items)
-    for item, analyzed in zip(items, in_context, strict=True):
-        sub: Q.Query | None
-        if item.field in DATE_FIELDS:
-            sub = date_range(item.text)
-            if sub is None:
-                built.notices.append(f"{item.field}:{item.text} is not a date (try 2024-05)")
-                continue
-        elif item.field in EXACT_FIELDS:
-            value = item.text.lower() if item.field == "lang" else item.text
-            sub = Q.Term(item.field, value)
-        else:
-            fields = (item.field,) if item.field else SEARCH_FIELDS
-            as_phrase = item.phrase and phrases
-            item_primary = [t for t, primary in analyzed if primary]
-            terms = item_primary if as_phrase else [t for t, _ in analyzed]
-            if not terms:
-                continue
-            terms = terms[: MAX_TERMS - len(all_terms)]
-            if not terms:
-                built.notices.append(f"only the first {MAX_TERMS} terms were searched")
-                break
-            built.has_phrase |= as_phrase and len(terms) > 1
-            all_terms.extend(terms)
-            exps = [
-                e
-                for e in expand(aliases or [], item_primary, disabled_aliases)
-                if e not in built.expansions
-            ]
-            built.expansions.extend(exps)
-            alts = _alternatives(exps, item_primary, as_phrase, fields)
-            all_terms.extend(t for e in exps for other in e.added_terms for t in other)
-            if item.sign != "-":
-                primary.extend(item_primary)
-                primary.extend(t for e in exps for other in e.added_terms for t in other)
-            if as_phrase or item.sign:
-                sub = _text_query(terms, as_phrase, fields)
-                sub = Q.Or([sub, *alts]) if alts else sub
-            else:
-                whole = set(item_primary)
-                should.extend(
-                    _text_query([t], False, fields, 1.0 if t in whole else SECONDARY_BOOST)
-                    for t in dict.fromkeys(terms)
-                )
-                should.extend(alts)
-                if grams is not None and not item.field:
-                    gram_terms.extend((t.text, 1.0) for t in grams(item.text, mode="query"))
-                    gram_terms.extend(
-                        (t.text, ALIAS_BOOST)
-                        for e in exps
-                        for other in e.added
-                        for t in grams(other, mode="query")
-                    )
-                continue
-        if item.sign == "+":
-            must.append(sub)
+    tokens = analyze_in_context(analyzer, text, items)
+    cleaned = clean(text)
+    terms = 0
+    joined = False  # the previous item was OR: this word joins the concept before it
+    text_items = [i for i in items if i.is_text and not i.is_or]
+    for item, item_tokens in zip(items, tokens, strict=True):
+        if item.is_or:
+            joined = bool(plan.concepts) and not plan.concepts[-1].in_phrase
+            continue
+        if not item.is_text:
+            _add_filter(plan, item)
+            joined = False
+            continue
+        words = _words(cleaned, item, item_tokens)
+        if not words:
+            joined = False
+            continue
+        if terms >= MAX_TERMS:
+            plan.notices.append(Notice.of("terms_capped", limit=MAX_TERMS))
+            break
+        expanded, found = [], []
+        for word in words:
+            word, exps = with_aliases(word, aliases or [], disabled_aliases)
+            expanded.append(word)
+            found.extend(exps)
+        if item.sign != "-":
+            plan.expansions.extend(e for e in dict.fromkeys(found) if e not in plan.expansions)
+        terms += sum(len(w.terms()) for w in expanded)
+        fields = (item.field,) if item.field else SEARCH_FIELDS
+        plain = not (item.sign or item.field or item.phrase)
+        if item.phrase and len(expanded) > 1:
+            _add_phrase(plan, item, expanded, fields)
         elif item.sign == "-":
-            must_not.append(sub)
-        elif item.field in EXACT_FIELDS + DATE_FIELDS:
-            filters.append(sub)
+            plan.excluded.extend(Concept((w,), fields, "-") for w in expanded)
         else:
-            should.append(sub)
-    built.terms = list(dict.fromkeys(all_terms))
-    built.primary_terms = list(dict.fromkeys(primary))
-    built.filters = filters
-    positive = _disjunction(should, gram_terms)
-    if must:
-        required = must[0] if len(must) == 1 else Q.And(must)
-        positive = Q.AndMaybe(required, positive) if positive else required
-    if positive is None and (filters or must_not):
-        positive = Q.Every()
-    if positive is None:
-        return built
-    if must_not:
-        # And + Not, not AndNot: whoosh3 3.54.0's AndNotMatcher skips the excluded list only
-        # when both lists start on the same document, and so lets excluded articles through.
-        excluded = must_not[0] if len(must_not) == 1 else Q.Or(must_not)
-        positive = Q.And([positive, Q.Not(excluded)])
-    built.query = positive
-    return built
+            if joined and plain:
+                last = plan.concepts.pop()
+                plan.concepts.append(dataclasses.replace(last, words=(*last.words, expanded[0])))
+                expanded = expanded[1:]
+            plan.concepts.extend(Concept((w,), fields, item.sign) for w in expanded)
+        if grams is not None and not item.field and item.sign != "-":
+            plan.grams.extend((t.text, 1.0) for t in grams(item.text, mode="query"))
+            plan.grams.extend(
+                (t.text, alias_gram_weight)
+                for e in found
+                for other in e.added
+                for t in grams(other, mode="query")
+            )
+        joined = False
+    plan.whole_phrase = len(text_items) == 1 and len(plan.phrases) == 1 and not text_items[0].sign
+    silent = not (plan.concepts or plan.phrases or plan.notices)
+    if silent and text_items and _only_stop_words(text_items):
+        plan.notices.append(Notice("only_stop_words"))
+    return plan
+
+
+def _words(cleaned: str, item: Item, tokens: list[Token]) -> list[Word]:
+    """The words of an item (a phrase has several), each from the tokens inside it."""
+    words = []
+    for m in _WORD.finditer(cleaned, item.start, item.end):
+        inside = [t for t in tokens if m.start() <= t[1] < m.end()]
+        word = build_word(m.group(), inside, m.start())
+        if word is not None:
+            words.append(word)
+    return words
+
+
+def _add_filter(plan: Plan, item: Item) -> None:
+    if item.field in DATE_FIELDS:
+        sub = date_range(item.text)
+        if sub is None:
+            plan.notices.append(Notice.of("not_a_date", value=f"{item.field}:{item.text}"))
+            return
+    else:
+        value = item.text.lower() if item.field == "lang" else item.text
+        sub = Q.Term(item.field, value)
+    (plan.excluded_filters if item.sign == "-" else plan.filters).append(sub)
+
+
+def _add_phrase(plan: Plan, item: Item, words: list[Word], fields: tuple[str, ...]) -> None:
+    """A quoted phrase: its words become concepts too, unless the phrase is excluded."""
+    if item.sign == "-":
+        plan.excluded_phrases.append(Phrase(item.text, tuple(words), fields, "-"))
+        return
+    first = len(plan.concepts)
+    plan.concepts.extend(Concept((w,), fields, "", in_phrase=True) for w in words)
+    indices = tuple(range(first, len(plan.concepts)))
+    plan.phrases.append(Phrase(item.text, tuple(words), fields, item.sign, indices))
+
+
+_STOP_ONLY = re.compile(r"^[A-Za-z']+$")
+
+
+def _only_stop_words(items: list[Item]) -> bool:
+    """True if the text items hold Latin words only (which the analyzer dropped as stop words)."""
+    return all(_STOP_ONLY.match(w) for i in items for w in i.text.split())

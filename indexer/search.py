@@ -3,130 +3,66 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
-from typing import Any
 
+import numpy as np
 from whoosh import query as Q
-from whoosh import sorting
 from whoosh.searching import Searcher
 
+from indexer import engine, suggest
 from indexer import query as query_mod
-from indexer.aliases import CORPUS_ALIASES, AliasGroup, Expansion, load_aliases
+from indexer.aliases import CORPUS_ALIASES, AliasGroup, load_aliases
+from indexer.concepts import Word
 from indexer.normalize import normalize
-from indexer.ranking import SummitBM25
+from indexer.notices import Notice
+from indexer.postings import SegmentCache
+from indexer.query import Plan
+from indexer.ranking import Settings, SummitBM25, bm25_idf, min_should_match
+from indexer.results import (
+    ArticleView,
+    ConceptMarks,
+    FacetValue,
+    Filters,
+    Hit,
+    PhraseCount,
+    SearchResult,
+    metadata,
+)
 from indexer.schema import GRAM_FIELDS
-from indexer.snippets import Paragraph, Passage, find_matches, mark, paragraphs, passages
+from indexer.scripts import is_hangul
+from indexer.snippets import Target, find_matches, mark, paragraphs, passages
 from indexer.store import open_index
-from indexer.union import TermUnion, ranked_page, top_k
 
 SORTS = ("relevance", "newest", "oldest")
+MATCHES = ("all", "any")
 FACETS = ("outlet", "lang", "summit")
 MAX_CORRECTIONS = 4
+NO_FILTERS = Filters()
 
-
-@dataclass(frozen=True)
-class Hit:
-    """One ranked article with its highlighted passages."""
-
-    id: str
-    title: str
-    title_html: str
-    outlet: str
-    author: str
-    published: datetime | None
-    url: str
-    lang: tuple[str, ...]
-    summit: tuple[str, ...]
-    score: float
-    passages: tuple[Passage, ...]
-
-
-@dataclass(frozen=True)
-class FacetValue:
-    """A filter value and how many matching articles have it."""
-
-    value: str
-    count: int
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Restrictions chosen in the interface (not typed in the query)."""
-
-    outlet: tuple[str, ...] = ()
-    lang: tuple[str, ...] = ()
-    summit: tuple[str, ...] = ()
-    date_from: date | None = None
-    date_to: date | None = None
-
-
-@dataclass
-class SearchResult:
-    """A page of results and everything the interface says about the search."""
-
-    query: str
-    total: int
-    page: int
-    pagesize: int
-    sort: str
-    hits: list[Hit] = field(default_factory=list)
-    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
-    expansions: list[Expansion] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
-    suggestion: str | None = None
-    took_ms: float = 0.0
-
-
-@dataclass(frozen=True)
-class ArticleView:
-    """An article with every match highlighted, paragraph by paragraph."""
-
-    id: str
-    title: str
-    outlet: str
-    author: str
-    published: datetime | None
-    url: str
-    lang: tuple[str, ...]
-    summit: tuple[str, ...]
-    body: str
-    raw: str
-    paragraphs: tuple[Paragraph, ...]
-    matches: int
-
-
-def _split(value: str | None) -> tuple[str, ...]:
-    return tuple(v for v in (value or "").split(",") if v)
-
-
-def _metadata(fields: dict) -> dict[str, Any]:
-    """The article metadata that hits and article views share, from stored fields."""
-    return {
-        "id": fields["id"],
-        "title": fields.get("title", ""),
-        "outlet": fields.get("outlet", ""),
-        "author": fields.get("author", ""),
-        "published": fields.get("published"),
-        "url": fields.get("url", ""),
-        "lang": _split(fields.get("lang")),
-        "summit": _split(fields.get("summit")),
-    }
+__all__ = ["FACETS", "SORTS", "ArticleView", "Filters", "Hit", "Library", "SearchResult"]
 
 
 class Library:
     """Searches one index; opens a fresh searcher per call so commits are seen at once."""
 
-    def __init__(self, index_dir: Path, aliases_path: Path = CORPUS_ALIASES) -> None:
+    def __init__(
+        self,
+        index_dir: Path,
+        aliases_path: Path = CORPUS_ALIASES,
+        settings: Settings | None = None,
+    ) -> None:
         self.index_dir = index_dir
         self.ix = open_index(index_dir)
+        self.settings = settings or Settings()
         self.analyzer = self.ix.schema["body"].analyzer
         # The bigram view, when the index has it (the benchmarks' baselines do not).
         grams = GRAM_FIELDS["body"]
         self.gram_analyzer = self.ix.schema[grams].analyzer if grams in self.ix.schema else None
         self.weighting = SummitBM25()
+        self.cache = SegmentCache()
         self.aliases_path = aliases_path
         self._aliases: list[AliasGroup] = []
         self._aliases_mtime: float | None = None
@@ -138,17 +74,23 @@ class Library:
         except OSError:
             mtime = None
         if mtime != self._aliases_mtime:
-            self._aliases = load_aliases(
-                self.aliases_path,
-                lambda s: tuple(query_mod.analyze_terms(self.analyzer, s, primary_only=True)),
-            )
+            self._aliases = load_aliases(self.aliases_path, self._spelling_terms)
             self._aliases_mtime = mtime
         return self._aliases
 
-    def build(self, text: str, disabled: frozenset[str] = frozenset(), phrases: bool = True):
-        """Parse ``text`` into a query with this index's analyzer and aliases."""
+    def _spelling_terms(self, spelling: str) -> tuple[str, ...]:
+        tokens = self.analyzer(spelling, mode="query")
+        return tuple(t.text for t in tokens if getattr(t, "primary", True))
+
+    def plan(self, text: str, disabled: frozenset[str] = frozenset()) -> Plan:
+        """Read ``text`` into a query plan with this index's analyzer and aliases."""
         return query_mod.build(
-            text, self.analyzer, self.aliases(), disabled, phrases, grams=self.gram_analyzer
+            text,
+            self.analyzer,
+            self.aliases(),
+            disabled,
+            grams=self.gram_analyzer,
+            alias_gram_weight=self.settings.alias_gram_weight,
         )
 
     def search(
@@ -158,136 +100,134 @@ class Library:
         page: int = 1,
         pagesize: int = 10,
         sort: str = "relevance",
-        filters: Filters = Filters(),
+        filters: Filters = NO_FILTERS,
         disabled_aliases: frozenset[str] = frozenset(),
         facets: bool = True,
+        match: str = "all",
     ) -> SearchResult:
-        """Run one search and return a page of hits with passages, facets and notes."""
+        """Run one search and return a page of hits with passages, facets and notes.
+
+        ``match="any"`` makes every article with at least one of the words the match set.
+        """
         started = time.perf_counter()
         page = max(1, page)
         sort = sort if sort in SORTS else "relevance"
-        result = SearchResult(text, 0, page, pagesize, sort)
-        built = self.build(text, disabled_aliases)
-        result.notices.extend(built.notices)
-        result.expansions = built.expansions
-        if built.query is Q.NullQuery:
-            if text.strip():
-                result.notices.append("nothing searchable in the query: try words or names")
+        match = match if match in MATCHES else "all"
+        result = SearchResult(text, 0, page, pagesize, sort, match=match)
+        plan = self.plan(text, disabled_aliases)
+        result.notices.extend(plan.notices)
+        result.expansions = plan.expansions
+        result.concepts = len(plan.concepts)
+        result.need = (
+            min(1, result.concepts)
+            if match == "any"
+            else min_should_match(self.settings.min_match, result.concepts)
+        )
+        if plan.empty:
+            if text.strip() and not plan.notices:
+                result.notices.append(Notice("nothing_searchable"))
             result.took_ms = (time.perf_counter() - started) * 1000
             return result
         with self.ix.searcher(weighting=self.weighting) as s:
-            results = self._run(s, built, filters, page, pagesize, sort, facets)
-            if results.total == 0 and built.has_phrase:
-                built = self.build(text, disabled_aliases, phrases=False)
-                results = self._run(s, built, filters, page, pagesize, sort, facets)
-                result.notices.append(
-                    "no article has the exact phrase; showing articles with its words"
+            found = self._evaluate(s, plan, filters, match == "any")
+            result.notices.extend(found.notices)
+            result.total, result.relaxed_total = found.total, found.relaxed_total
+            result.phrases = [
+                PhraseCount(p.text, n)
+                for p, n in zip(plan.phrases, found.phrase_counts, strict=True)
+            ]
+            if plan.whole_phrase and found.total == 0:
+                result.notices.append(Notice.of("phrase_none", phrase=plan.phrases[0].text))
+            ordered = engine.order(found, sort, self._published(s) if sort != "relevance" else None)
+            start = (page - 1) * pagesize
+            if found.total >= pagesize or page > 1:
+                chosen = ordered[start : min(start + pagesize, found.total)]
+            else:  # a short match set goes on with the articles that have some of the words
+                chosen = ordered[:pagesize]
+            targets = _targets(s, plan)
+            result.hits = [
+                self._hit(
+                    s.stored_fields(int(found.ids[i])),
+                    float(found.scores[i]) if sort == "relevance" else 0.0,
+                    bool(found.strict[i]),
+                    targets,
                 )
-            result.total = results.total
-            result.facets = results.facets
-            result.hits = [self._hit(fields, score, built) for fields, score in results.page]
+                for i in chosen
+            ]
+            if facets:
+                result.facets = _facets(s, found.ids[found.strict], self.cache)
             if result.total < 3:
-                result.suggestion = self._suggest(s, text, built, filters, result.total)
+                result.suggestion = self._suggest(s, text, plan, filters, found)
         result.took_ms = (time.perf_counter() - started) * 1000
         return result
 
-    def _run(self, s, built, filters, page, pagesize, sort, facets) -> _Page:
-        flt = _filter_query(built.filters, filters)
-        if sort == "relevance" and isinstance(built.query, TermUnion):
-            return self._run_union(s, built.query, flt, page, pagesize, facets)
-        kwargs: dict[str, object] = {"limit": page * pagesize, "filter": flt}
-        if sort == "oldest":
-            kwargs["sortedby"] = sorting.FieldFacet("published")
-        elif sort == "newest":
-            # Undated articles sort as the column's maximum; keep them last here too.
-            kwargs["sortedby"] = sorting.TranslateFacet(
-                _newest_first, sorting.FieldFacet("published")
-            )
-        if facets:
-            kwargs["groupedby"] = {
-                "outlet": sorting.FieldFacet("outlet"),
-                "lang": sorting.FieldFacet("lang", allow_overlap=True),
-                "summit": sorting.FieldFacet("summit", allow_overlap=True),
-            }
-            kwargs["maptype"] = sorting.Count
-        results = s.search(built.query, **kwargs)
-        counts: dict[str, list[FacetValue]] = {}
-        if facets:
-            for name in FACETS:
-                counts[name] = _facet_values(results.groups(name))
-        start = (page - 1) * pagesize
-        end = min(start + pagesize, len(results.top_n))
-        # A sorted search's "score" is its sort key: report no score then.
-        scored = sort == "relevance"
-        hits = [
-            (results[i].fields(), results[i].score if scored else None) for i in range(start, end)
-        ]
-        return _Page(len(results), hits, counts)
+    def _evaluate(self, s: Searcher, plan: Plan, filters: Filters, any_word: bool):
+        allowed = _filter_query(plan.filters, filters)
+        return engine.evaluate(s, plan, self.settings, self.cache, allowed, any_word)
 
-    def _run_union(self, s, union: TermUnion, flt, page, pagesize, facets) -> _Page:
-        """``_run`` for a query of plain words by relevance, without Whoosh's collector."""
-        start = (page - 1) * pagesize
-        total, ranked, groups = ranked_page(
-            s, union, flt, start, start + pagesize, FACETS if facets else ()
+    def _published(self, s: Searcher) -> np.ndarray:
+        """Every document's sortable date, in the searcher's document numbers."""
+        return np.concatenate(
+            [self.cache.published(leaf.reader()) for leaf, _ in s.leaf_searchers()]
         )
-        counts = {name: _facet_values(groups[name]) for name in groups}
-        hits = [(s.stored_fields(docnum), score) for docnum, score in ranked]
-        return _Page(total, hits, counts)
 
-    def _hit(self, fields: dict, score: float | None, built: query_mod.BuiltQuery) -> Hit:
+    def _hit(self, fields: dict, score: float, strict: bool, targets: list[Target]) -> Hit:
         body = fields.get("body", "")
         title = fields.get("title", "")
-        # Mark whole query words; fall back to compound parts (법 of 기본법) only for an
-        # article that matched through them alone.
-        terms = set(built.primary_terms)
-        found = passages(body, terms, self.analyzer)
-        if not any(p.marks for p in found):
-            terms = set(built.terms)
-            found = passages(body, terms, self.analyzer)
-        title_marks = find_matches(title, terms, self.analyzer)
         return Hit(
-            **_metadata(fields),
-            title_html=mark(title, 0, len(title), title_marks),
-            score=float(score or 0.0),
-            passages=tuple(found),
+            **metadata(fields),
+            title_html=mark(title, 0, len(title), find_matches(title, targets, self.analyzer)),
+            score=score,
+            passages=tuple(passages(body, targets, self.analyzer)),
+            strict=strict,
         )
 
-    def _suggest(self, s: Searcher, text, built, filters, total: int) -> str | None:
-        """A corrected query that finds more, for terms the index does not know."""
-        corrector = s.corrector("body")
-        corrected = text
-        changed = False
-        # Whole query words only: their parts (유네스 of 유네스크) are the analyzer's guesses.
-        # Each lookup walks the term dictionary, so a long query corrects only its first few.
-        unknown = [t for t in built.primary_terms if s.doc_frequency("body", t) == 0]
-        for term in unknown[:MAX_CORRECTIONS]:
-            best = corrector.suggest(term, limit=1, maxdist=1)
-            if best and term in corrected:
-                corrected = corrected.replace(term, best[0])
-                changed = True
+    def _suggest(
+        self, s: Searcher, text: str, plan: Plan, filters: Filters, found: engine.Matches
+    ) -> str | None:
+        """A corrected query that finds more, for words no article has."""
+        readers = [leaf.reader() for leaf, _ in s.leaf_searchers()]
+
+        def within(fieldname: str, word: str, edits: int) -> set[str]:
+            if fieldname not in s.schema:
+                return set()
+            return {t for r in readers for t in r.terms_within(fieldname, word, edits)}
+
+        corrected, changed = text, 0
+        for concept, count in zip(plan.concepts, found.concept_counts, strict=True):
+            if len(concept.words) != 1 or changed >= MAX_CORRECTIONS:
+                continue
+            word = concept.words[0].text
+            if count and not _misread(concept.words[0], s):
+                continue
+            fix = suggest.correct(word, within, s.doc_frequency)
+            if fix and word in corrected:
+                corrected = corrected.replace(word, fix, 1)
+                changed += 1
         if not changed:
             return None
-        alt = self.build(corrected)
-        if alt.query is Q.NullQuery:
+        alt = self.plan(corrected)
+        if alt.empty:
             return None
-        count = len(s.search(alt.query, limit=1, filter=_filter_query(alt.filters, filters)))
-        return corrected if count > total else None
+        return corrected if self._evaluate(s, alt, filters, False).total > found.total else None
 
     def search_batch(
         self, queries: Iterable[tuple[str, str]], limit: int = 100
     ) -> Iterator[tuple[str, list[tuple[str, float]]]]:
-        """Rank ids for many queries with one searcher (for evaluation): (qid, [(id, score)])."""
+        """Rank ids for many queries with one searcher (for evaluation): (qid, [(id, score)]).
+
+        The ranking is the search page's: the match set first, then articles with fewer words.
+        """
         with self.ix.searcher(weighting=self.weighting) as s:
             ids = s.reader().column_reader("id")
             for qid, text in queries:
-                built = self.build(text)
-                if built.query is Q.NullQuery:
+                plan = self.plan(text)
+                if plan.empty:
                     yield qid, []
                     continue
-                ranked = _rank(s, built.query, limit)
-                if not ranked and built.has_phrase:
-                    ranked = _rank(s, self.build(text, phrases=False).query, limit)
-                yield qid, [(ids[docnum], score) for docnum, score in ranked]
+                found = self._evaluate(s, plan, NO_FILTERS, False)
+                top = engine.order(found, "relevance", None)[:limit]
+                yield qid, [(ids[int(found.ids[i])], float(found.scores[i])) for i in top]
 
     def complete(self, prefix: str, limit: int = 8) -> list[str]:
         """Indexed words starting with the last word of ``prefix``, most common first."""
@@ -312,49 +252,69 @@ class Library:
             fields = s.document(id=doc_id)
         if fields is None:
             return None
-        built = self.build(text) if text else None
+        concepts = self.plan(text).concepts if text else []
         body = fields.get("body", "")
-        paras = tuple(paragraphs(body, set(built.primary_terms) if built else set(), self.analyzer))
-        if built and not any(p.matches for p in paras):
-            paras = tuple(paragraphs(body, set(built.terms), self.analyzer))
+        paras = tuple(paragraphs(body, [Target(c.words) for c in concepts], self.analyzer))
+        counts = Counter(c for p in paras for _, _, c in p.marks)
         return ArticleView(
-            **_metadata(fields),
+            **metadata(fields),
             body=body,
             raw=fields.get("raw", ""),
             paragraphs=paras,
             matches=sum(p.matches for p in paras),
+            concepts=tuple(ConceptMarks(c.label, counts[n]) for n, c in enumerate(concepts)),
         )
 
 
-_UNDATED = 2**64 - 1  # the published column's value for an article without a date
+def _misread(word: Word, s: Searcher) -> bool:
+    """True for a Hangul word the analyzer could only read as one-syllable pieces (서얄: 서 +
+    an ending) and that the index does not hold whole: likely a typo, worth a suggestion."""
+    return (
+        is_hangul(word.text)
+        and len(word.text) >= 2
+        and all(len(p.text) == 1 for p in word.pieces)
+        and s.doc_frequency("body", word.text) == 0
+    )
 
 
-def _facet_values(groups: dict) -> list[FacetValue]:
+def _targets(s: Searcher, plan: Plan) -> list[Target]:
+    """The plan's concepts for highlighting, each weighted by its idf in the body."""
+    count = s.doc_count_all()
+    out = []
+    for concept in plan.concepts:
+        terms = [t for w in concept.words for t in w.primary_terms()]
+        df = max((s.doc_frequency("body", t) for t in terms), default=0)
+        out.append(Target(concept.words, bm25_idf(count, df)))
+    return out
+
+
+def _facets(s: Searcher, ids: np.ndarray, cache: SegmentCache) -> dict[str, list[FacetValue]]:
+    """Counts of each facet value among ``ids``, from each value's posting list."""
+    counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
+    for leaf, offset in s.leaf_searchers():
+        reader = leaf.reader()
+        local = ids[(ids >= offset) & (ids < offset + reader.doc_count_all())] - offset
+        if not len(local):
+            continue
+        matched = np.zeros(reader.doc_count_all(), dtype=bool)
+        matched[local] = True
+        for name in FACETS:
+            field = reader.schema[name]
+            for btext in reader.lexicon(name):
+                n = int(np.count_nonzero(matched[cache.postings(reader, name, btext)[0]]))
+                if n:
+                    counts[name][field.from_bytes(btext)] += n
+    return {name: _facet_values(c) for name, c in counts.items()}
+
+
+def _facet_values(groups: Counter[str]) -> list[FacetValue]:
     """Facet values by count, then name; the empty value (unknown) is left out."""
     return sorted(
         (FacetValue(str(k), v) for k, v in groups.items() if k), key=lambda f: (-f.count, f.value)
     )
 
 
-def _rank(s: Searcher, query: Q.Query, limit: int) -> list[tuple[int, float]]:
-    """The best ``limit`` (docnum, score) for ``query``; a plain union skips the collector."""
-    if isinstance(query, TermUnion):
-        return top_k(s, query, limit)
-    return [(hit.docnum, float(hit.score or 0.0)) for hit in s.search(query, limit=limit)]
-
-
-def _newest_first(key: int) -> tuple[bool, int]:
-    return key >= _UNDATED, -key
-
-
-@dataclass
-class _Page:
-    total: int
-    page: list[tuple[dict, float | None]]
-    facets: dict[str, list[FacetValue]]
-
-
-def _filter_query(typed: list[Q.Query], filters: Filters) -> Q.Query | None:
+def _filter_query(typed: Sequence[Q.Query], filters: Filters) -> Q.Query | None:
     parts: list[Q.Query] = list(typed)
     for name in FACETS:
         values = getattr(filters, name)

@@ -1,20 +1,39 @@
-"""Find where query terms occur in an article and cut escaped, highlighted passages."""
+"""Find where a query's concepts occur in an article and cut escaped, highlighted passages.
+
+A sentence is worth showing for the concepts it holds, weighted by how rare each is (its
+idf): the sentence with the query's rarest word beats one that repeats its commonest. A
+concept counts in a sentence as it counts in an article (``concepts.has_word``): the word, an
+alias spelling, or all of its parts; one part alone is neither counted nor marked.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
 from whoosh.analysis import Analyzer
 
+from indexer.concepts import Node, Word, has_word
 from indexer.normalize import normalize
+from indexer.scripts import HANGUL_OR_HAN_RE
 
 # Sentence ends: Latin/CJK terminal punctuation followed by space, or a line break.
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？…])\s+|\n+")
-_HANGUL_OR_HAN = re.compile(r"[\uac00-\ud7a3\u3400-\u9fff]")
 MAX_PASSAGE = 260
 ANALYZED_SENTENCES = 6
+
+# A marked span: start, end (offsets into the text) and the index of its concept.
+Mark = tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class Target:
+    """One concept as highlighting sees it: its words (alternatives) and its weight (idf)."""
+
+    words: tuple[Word, ...]
+    weight: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -25,7 +44,7 @@ class Passage:
     end: int
     text: str
     html: str
-    marks: tuple[tuple[int, int], ...]  # match spans, as offsets into the body
+    marks: tuple[Mark, ...]  # offsets into the body
 
 
 @dataclass(frozen=True)
@@ -37,7 +56,12 @@ class Paragraph:
     end: int
     text: str
     html: str
-    matches: int
+    marks: tuple[Mark, ...]
+
+    @property
+    def matches(self) -> int:
+        """How many spans are marked."""
+        return len(self.marks)
 
 
 def spans(text: str) -> list[tuple[int, int]]:
@@ -55,59 +79,141 @@ def spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _hints(terms: set[str]) -> list[str]:
+def _hints(target: Target) -> list[str]:
     # Cheap substring tests decide which sentences are worth analyzing: a Korean or Chinese
     # term appears as written; an English stem shares at least its first four letters.
-    return sorted({t if _HANGUL_OR_HAN.search(t) else t[:4] for t in terms if t})
+    terms = {t for w in target.words for t in w.terms() if t}
+    return sorted({t if HANGUL_OR_HAN_RE.search(t) else t[:4] for t in terms})
 
 
 def find_matches(
-    text: str, terms: set[str], analyzer: Analyzer, regions: list[tuple[int, int]] | None = None
-) -> list[tuple[int, int]]:
-    """Character spans in ``text`` whose analyzed term is one of ``terms``."""
-    if not terms:
+    text: str,
+    targets: Sequence[Target],
+    analyzer: Analyzer,
+    regions: list[tuple[int, int]] | None = None,
+) -> list[Mark]:
+    """Marks of the concepts each region of ``text`` (default: all of it) holds."""
+    if not targets:
         return []
-    whole = [(0, len(text))]
-    candidates = _candidates(text, regions if regions is not None else whole, terms, limit=None)
-    return _matches_in(text, terms, analyzer, sorted(candidates))
+    regions = regions if regions is not None else [(0, len(text))]
+    hinted = _candidates(text, regions, targets, limit=None)
+    return _marks_in(text, targets, analyzer, sorted(hinted))
 
 
-def _matches_in(
-    text: str, terms: set[str], analyzer: Analyzer, regions: list[tuple[int, int]]
-) -> list[tuple[int, int]]:
-    """Analyze each region; return the spans of query terms, longest of any overlap."""
-    found: set[tuple[int, int]] = set()
+def _marks_in(
+    text: str, targets: Sequence[Target], analyzer: Analyzer, regions: list[tuple[int, int]]
+) -> list[Mark]:
+    """Analyze each region; mark the terms of the concepts it holds, longest of any overlap."""
+    found: set[Mark] = set()
     for start, end in regions:
-        for t in analyzer(text[start:end], chars=True, mode="index"):
-            if t.text in terms:
-                found.add((start + t.startchar, start + t.endchar))
-    # Keep the longest of overlapping spans (정상회의 over 정상 and 회의).
-    out: list[tuple[int, int]] = []
-    for s, e in sorted(found, key=lambda x: (x[0], -x[1])):
+        tokens = [
+            (t.text, t.startchar, t.endchar)
+            for t in analyzer(text[start:end], chars=True, mode="index")
+        ]
+        present = {term for term, _, _ in tokens}
+        for c, target in enumerate(targets):
+            for word in target.words:
+                if has_word(word, present):
+                    spans = _word_spans(word, tokens, text[start:end])
+                    found.update((start + s, start + e, c) for s, e in spans)
+    out: list[Mark] = []
+    for s, e, c in sorted(found, key=lambda x: (x[0], -x[1], x[2])):
         if out and s < out[-1][1]:
             if e > out[-1][1]:
-                out[-1] = (out[-1][0], e)
+                out[-1] = (out[-1][0], e, out[-1][2])
             continue
-        out.append((s, e))
+        if out and s == out[-1][1] and c == out[-1][2]:
+            out[-1] = (out[-1][0], e, c)  # 오픈 + AI: one mark, not two touching
+            continue
+        out.append((s, e, c))
     return out
 
 
-def mark(text: str, start: int, end: int, marks: list[tuple[int, int]]) -> str:
-    """Escape ``text[start:end]`` and wrap the given spans in ``<mark>``."""
+def _word_spans(word: Word, tokens: list[tuple[str, int, int]], text: str) -> list[tuple[int, int]]:
+    """Spans to mark for a word the region holds: the word, else its parts.
+
+    A word of several pieces (오픈AI, GPT-4o) is marked only where its pieces stand together,
+    so the AI of 'LG AI 연구원' is not marked for 오픈AI.
+    """
+    spellings = {t for s in word.spellings for t in s}
+    spellings |= {t for p in word.pieces for s in p.spellings for t in s}
+    pieces = [p.text for p in word.pieces]
+    out = [(s, e) for term, s, e in tokens if term in spellings]
+    if len(pieces) == 1:
+        out.extend((s, e) for term, s, e in tokens if term == pieces[0])
+    else:
+        ordered = [(term, s, e) for term, s, e in tokens if term in pieces]
+        for i in range(len(ordered) - len(pieces) + 1):
+            run = ordered[i : i + len(pieces)]
+            if all(
+                run[k][0] == pieces[k] and (k == 0 or _touching(text, run[k - 1][2], run[k][1]))
+                for k in range(len(pieces))
+            ):
+                out.extend((s, e) for _, s, e in run)
+        if not out:  # the pieces are all there, but apart: mark each
+            out = [(s, e) for _, s, e in ordered]
+    if not out:  # the word is there by its parts only (정상 회의 for 정상회의)
+        leaves = [leaf for p in word.pieces for leaf in _leaves(p)]
+        out = _runs(leaves, tokens, text, gap=1)
+    return out
+
+
+def _leaves(node: Node) -> list[str]:
+    """The node's innermost parts, in text order (the node itself if it has none)."""
+    if not node.parts:
+        return [node.text]
+    return [leaf for p in node.parts for leaf in _leaves(p)]
+
+
+def _runs(
+    terms: list[str], tokens: list[tuple[str, int, int]], text: str, gap: int
+) -> list[tuple[int, int]]:
+    """Spans of ``terms`` where they follow one another at most ``gap`` spaces apart."""
+    at: dict[str, list[tuple[int, int]]] = {}
+    for term, s, e in tokens:
+        at.setdefault(term, []).append((s, e))
+    out: list[tuple[int, int]] = []
+    for first in at.get(terms[0], []):
+        run = [first]
+        for term in terms[1:]:
+            end = run[-1][1]
+            nxt = next(
+                (
+                    (s, e)
+                    for s, e in at.get(term, [])
+                    if end <= s <= end + gap and not text[end:s].strip()
+                ),
+                None,
+            )
+            if nxt is None:
+                break
+            run.append(nxt)
+        if len(run) == len(terms):
+            out.extend(run)
+    return out
+
+
+def _touching(text: str, end: int, start: int) -> bool:
+    """True if two spans are joined, or separated by one hyphen or point (GPT-4o)."""
+    return 0 <= start - end <= 1 and not text[end:start].isspace()
+
+
+def mark(text: str, start: int, end: int, marks: Sequence[Mark]) -> str:
+    """Escape ``text[start:end]`` and wrap the marked spans in ``<mark data-c=concept>``."""
     parts = []
     pos = start
-    for s, e in marks:
+    for s, e, c in marks:
         s, e = max(s, start), min(e, end)
         if s >= e:
             continue
         parts.append(escape(text[pos:s]))
-        parts.append(f"<mark>{escape(text[s:e])}</mark>")
+        parts.append(f'<mark data-c="{c}">{escape(text[s:e])}</mark>')
         pos = e
     parts.append(escape(text[pos:end]))
     return "".join(parts)
 
 
-def _crop(text: str, start: int, end: int, marks: list[tuple[int, int]]) -> tuple[int, int]:
+def _crop(text: str, start: int, end: int, marks: list[Mark]) -> tuple[int, int]:
     """Narrow a long sentence to about MAX_PASSAGE chars around its matches, at spaces."""
     if end - start <= MAX_PASSAGE:
         return start, end
@@ -124,37 +230,41 @@ def _crop(text: str, start: int, end: int, marks: list[tuple[int, int]]) -> tupl
 
 
 def _candidates(
-    text: str, regions: list[tuple[int, int]], terms: set[str], limit: int | None
+    text: str, regions: list[tuple[int, int]], targets: Sequence[Target], limit: int | None
 ) -> list[tuple[int, int]]:
-    """Regions holding query-term hints, most hints first, found cheaply without analysis."""
-    hints = _hints(terms)
+    """Regions holding hints of the concepts, richest first by weight, found without analysis."""
+    hints = [(_hints(t), t.weight) for t in targets]
     scored = []
     for i, (s, e) in enumerate(regions):
         folded = normalize(text[s:e]).text.lower()
-        hits = sum(1 for h in hints if h in folded)
-        if hits:
-            scored.append((-hits, i))
+        weight = sum(w for found, w in hints if any(h in folded for h in found))
+        if weight:
+            scored.append((-weight, i))
     return [regions[i] for _, i in sorted(scored)[:limit]]
 
 
-def passages(text: str, terms: set[str], analyzer: Analyzer, count: int = 2) -> list[Passage]:
-    """The ``count`` sentences with the most distinct matches, in text order."""
+def passages(
+    text: str, targets: Sequence[Target], analyzer: Analyzer, count: int = 2
+) -> list[Passage]:
+    """The ``count`` sentences covering the rarest concepts, in text order."""
     sentences = spans(text)
     if not sentences:
         return []
     # Analyzing a whole article per hit made result pages slow; the few sentences richest in
     # hints are analyzed, which is where the best passages are.
-    regions = _candidates(text, sentences, terms, ANALYZED_SENTENCES)
-    matches = _matches_in(text, terms, analyzer, regions)
+    regions = _candidates(text, sentences, targets, ANALYZED_SENTENCES)
+    marks = _marks_in(text, targets, analyzer, regions)
     scored = []
     for i, (s, e) in enumerate(sentences):
-        inside = [m for m in matches if s <= m[0] and m[1] <= e]
+        inside = [m for m in marks if s <= m[0] and m[1] <= e]
         if inside:
-            distinct = len({text[a:b].lower() for a, b in inside})
-            scored.append((-distinct, -len(inside), i, inside))
+            concepts = {c for _, _, c in inside}
+            weight = sum(targets[c].weight for c in concepts)
+            distinct = len({text[a:b].lower() for a, b, _ in inside})
+            scored.append((-weight, -distinct, i, inside))
     chosen = sorted(sorted(scored)[:count], key=lambda x: x[2])
     if not chosen:
-        chosen = [(0, 0, 0, [])]
+        chosen = [(0.0, 0, 0, [])]
     out = []
     for _, _, i, inside in chosen:
         s, e = _crop(text, *sentences[i], inside)
@@ -163,8 +273,12 @@ def passages(text: str, terms: set[str], analyzer: Analyzer, count: int = 2) -> 
     return out
 
 
-def paragraphs(text: str, terms: set[str], analyzer: Analyzer) -> list[Paragraph]:
-    """Every paragraph of ``text`` with anchors ``p1``, ``p2``… and all matches marked."""
+def paragraphs(text: str, targets: Sequence[Target], analyzer: Analyzer) -> list[Paragraph]:
+    """Every paragraph of ``text`` with anchors ``p1``, ``p2``… and all matches marked.
+
+    A concept counts paragraph by paragraph, so a part (정상 of 정상회의) is marked only
+    where the paragraph holds the concept.
+    """
     out = []
     pos = 0
     regions = []
@@ -172,8 +286,9 @@ def paragraphs(text: str, terms: set[str], analyzer: Analyzer) -> list[Paragraph
         if line.strip():
             regions.append((pos, pos + len(line)))
         pos += len(line) + 1
-    matches = find_matches(text, terms, analyzer, regions)
+    marks = find_matches(text, targets, analyzer, regions)
     for n, (s, e) in enumerate(regions, 1):
-        inside = [m for m in matches if s <= m[0] and m[1] <= e]
-        out.append(Paragraph(f"p{n}", s, e, text[s:e], mark(text, s, e, inside), len(inside)))
+        inside = [m for m in marks if s <= m[0] and m[1] <= e]
+        html = mark(text, s, e, inside)
+        out.append(Paragraph(f"p{n}", s, e, text[s:e], html, tuple(inside)))
     return out

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from indexer import query
 from indexer.analysis import HangulBigramTokenizer
 from indexer.benchmarks import DEFAULT_DATA, gen, percentile, quality, speed
 from indexer.benchmarks.baselines import BASELINES, JiebaTokenizer
+from indexer.ranking import Settings
+from indexer.search import Library
 
 needs_data = pytest.mark.skipif(
     not (DEFAULT_DATA / "news-dev").is_dir(), reason="dev collections not beside the repo"
@@ -159,11 +160,18 @@ def test_percentile() -> None:
 
 
 @needs_data
-def test_gram_boost_option_sets_the_weight(
+def test_settings_options_reach_the_search(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(query, "GRAM_BOOST", query.GRAM_BOOST)  # restored after the test
+    seen: list[Settings | None] = []
+
+    def library(index_dir: Path, settings: Settings | None = None) -> Library:
+        seen.append(settings)
+        return Library(index_dir, settings=settings)
+
+    monkeypatch.setattr(quality, "Library", library)
     args = ["--collection", "korquad-dev", "--limit-queries", "5", "--limit-docs", "30"]
-    assert quality.main([*args, "--config", quality.PRODUCT, "--gram-boost", "0"]) == 0
-    assert query.GRAM_BOOST == 0.0
+    options = ["--gram-weight", "0", "--min-match", "1", "--phrase-weight", "0.25"]
+    assert quality.main([*args, "--config", quality.PRODUCT, *options]) == 0
+    assert seen == [Settings(min_match="1", gram_weight=0.0, phrase_weight=0.25)]
     assert "| Summit Search (product) |" in capsys.readouterr().out

@@ -207,3 +207,64 @@ def test_admin_upload_then_find_it(
     page.wait_for_url("**/?q=*")
     assert hit_ids(page) == ["uploads/캥거루_기사.txt"]
     assert page.locator("li.hit mark").first.inner_text() == "캥거루어휘"
+
+
+@pytest.mark.parametrize(
+    ("locale", "summary", "relaxed", "title"),
+    [
+        (
+            "ko-KR",
+            "단어 3개가 모두 들어간 기사 4건",
+            "일부 단어만 들어간 기사 1건 더",
+            "일부 단어만 들어간 기사",
+        ),
+        (
+            "en-US",
+            "4 articles contain all 3 words",
+            "1 more contain some of the words",
+            "Articles with some of the words",
+        ),
+    ],
+)
+def test_strict_and_relaxed_counts(
+    browser: playwright_sync.Browser,
+    base_url: str,
+    locale: str,
+    summary: str,
+    relaxed: str,
+    title: str,
+) -> None:
+    context = browser.new_context(
+        base_url=base_url, locale=locale, viewport={"width": 1280, "height": 900}
+    )
+    tab = context.new_page()
+    tab.goto("/?q=AI 안전 서약")
+    assert tab.locator("#summary").inner_text().startswith(summary)
+    assert tab.locator("#relaxed-count").inner_text().startswith(relaxed)
+    assert tab.locator("#relaxed-title").inner_text() == title
+    assert tab.locator("ol.hits.relaxed li.hit").evaluate_all(
+        "els => els.map(e => e.dataset.id)"
+    ) == [S003]
+    shot(tab, f"relaxed-{locale}")
+    tab.locator("#relaxed-count a").click()
+    tab.wait_for_url("**match=any*")
+    assert len(hit_ids(tab)) == 5 and tab.locator("#relaxed-title").count() == 0
+    context.close()
+
+
+def test_match_bar_steps_through_one_word(page: playwright_sync.Page) -> None:
+    page.goto("/articles/001_7ad3c6ee62ab7cbe.txt?q=AI 안전 서약")
+    assert page.locator("#match-count").inner_text() == "일치 55곳"
+    steps = page.locator("button.concept-step")
+    assert steps.all_inner_texts() == ["전체", "AI 40", "안전 12", "서약 3"]
+    steps.nth(3).click()
+    assert page.locator("#match-count").inner_text() == "1 / 3"
+    assert page.locator("#body mark.current").inner_text() == "서약"
+    page.locator("#next-match").click()
+    page.locator("#next-match").click()
+    page.locator("#next-match").click()
+    assert page.locator("#match-count").inner_text() == "1 / 3"
+    assert page.locator("#body mark.dim").count() == 52
+    shot(page, "article-concept")
+    steps.first.click()
+    assert page.locator("#match-count").inner_text() == "1 / 55"

@@ -23,9 +23,9 @@ def test_search_json(corpus_index: Path) -> None:
     data = json.loads(out)
     assert (data["query"], data["total"]) == ("기본법", 1)
     (hit,) = data["hits"]
-    assert set(hit) == {"id", "title", "outlet", "published", "url", "score", "snippet"}
+    assert set(hit) == {"id", "title", "outlet", "published", "url", "score", "strict", "snippet"}
     assert hit["id"] == S003 and hit["outlet"] == "대한민국 정책브리핑"
-    assert "인공지능(AI)<mark>기본법</mark>, 올해" in hit["snippet"]
+    assert '인공지능(AI)<mark data-c="0">기본법</mark>, 올해' in hit["snippet"]
 
 
 def test_search_text_lists_aliases_and_hits(corpus_index: Path) -> None:

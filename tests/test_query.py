@@ -8,7 +8,9 @@ import pytest
 
 from indexer.aliases import AliasGroup, parse_aliases
 from indexer.analysis import summit_analyzer
-from indexer.query import MAX_TERMS, Item, build, date_range, scan
+from indexer.concepts import Node, Word
+from indexer.notices import Notice
+from indexer.query import MAX_TERMS, Item, Plan, build, date_range, scan
 
 ANALYZER = summit_analyzer()
 
@@ -35,32 +37,70 @@ def test_scan(text: str, items: list[Item]) -> None:
     assert scan(text) == items
 
 
+def outline(plan: Plan) -> tuple[list[str], list[str], list[str], list[str], bool]:
+    """Concepts (with + for required), exclusions, phrases, filters, whole-phrase flag."""
+    return (
+        [c.sign + c.label for c in plan.concepts],
+        [c.label for c in plan.excluded] + [p.text for p in plan.excluded_phrases],
+        [p.sign + p.text for p in plan.phrases],
+        [str(q) for q in plan.filters + plan.excluded_filters],
+        plan.whole_phrase,
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("유네스코", "(title:유네스코 OR body:유네스코)"),
-        ('"AI 서울"', '(title:"ai 서울" OR body:"ai 서울")'),
-        (
-            "유네스코 -LG",
-            "((title:유네스코 OR body:유네스코) AND NOT (title:lg OR body:lg))",
-        ),
-        ("-LG", "(None:* AND NOT (title:lg OR body:lg))"),
-        ("lang:EN", "None:*"),
-        ("*", "<_NullQuery>"),
+        ("유네스코", (["유네스코"], [], [], [], False)),
+        # A quoted phrase alone: its words are concepts, and the phrase is required.
+        ('"AI 서울"', (["AI", "서울"], [], ["AI 서울"], [], True)),
+        # Inside a longer query the phrase is a preference; its words are concepts.
+        ('"AI 서울" 유네스코', (["AI", "서울", "유네스코"], [], ["AI 서울"], [], False)),
+        ('+"AI 서울" 유네스코', (["AI", "서울", "유네스코"], [], ["+AI 서울"], [], False)),
+        ('유네스코 -"AI 서울"', (["유네스코"], ["AI 서울"], [], [], False)),
+        ("유네스코 -LG", (["유네스코"], ["LG"], [], [], False)),
+        ("+유네스코 기업", (["+유네스코", "기업"], [], [], [], False)),
+        ("-LG", ([], ["LG"], [], [], False)),
+        ("lang:EN", ([], [], [], ["lang:en"], False)),
+        ("AI -outlet:조선비즈", (["AI"], [], [], ["outlet:조선비즈"], False)),
+        ("앤트로픽 OR 오픈AI 정상회의", (["앤트로픽 OR 오픈AI", "정상회의"], [], [], [], False)),
+        # Headline punctuation separates words; a hyphen or a point does not.
+        ("[6.12 북미정상회담]남북", (["6.12", "북미정상회담", "남북"], [], [], [], False)),
+        ("‘술·담배’가 GPT-4o", (["술", "담배", "GPT-4o"], [], [], [], False)),
+        ("*", ([], [], [], [], False)),
     ],
 )
-def test_build_without_aliases(text: str, expected: str) -> None:
-    assert str(build(text, ANALYZER).query) == expected
+def test_plan_outline(text: str, expected: tuple) -> None:
+    assert outline(build(text, ANALYZER)) == expected
 
 
-def test_compound_searches_whole_word_and_parts() -> None:
-    built = build("정상회의", ANALYZER)
-    assert built.terms == ["정상회의", "정상", "회의"]
-    assert built.primary_terms == ["정상회의"]
-    # The parts count half as much as the whole word.
-    assert str(built.query) == (
-        "(title:정상회의 OR body:정상회의 OR title:정상^0.5 OR body:정상^0.5"
-        " OR title:회의^0.5 OR body:회의^0.5)"
+@pytest.mark.parametrize(
+    ("text", "notices"),
+    [
+        ("the of and", [Notice("only_stop_words")]),
+        ("***", []),  # the search says "nothing searchable"; the plan is just empty
+        ("published:yesterday AI", [Notice.of("not_a_date", value="published:yesterday")]),
+    ],
+)
+def test_plan_notices_are_codes(text: str, notices: list[Notice]) -> None:
+    assert build(text, ANALYZER).notices == notices
+
+
+def test_compound_is_a_word_with_its_parts() -> None:
+    (concept,) = build("서울정상회의와", ANALYZER).concepts
+    (word,) = concept.words
+    assert word == Word(
+        "서울정상회의와", (Node("서울정상회의", (Node("서울"), Node("정상"), Node("회의"))),)
+    )
+    assert word.terms() == ["서울정상회의", "서울", "정상", "회의"]
+    assert word.primary_terms() == ["서울정상회의"]
+
+
+def test_mixed_script_word_has_pieces() -> None:
+    (concept,) = build("AI기본법", ANALYZER).concepts
+    assert concept.words[0].pieces == (
+        Node("ai"),
+        Node("기본법", (Node("기본"), Node("법"))),
     )
 
 
@@ -72,7 +112,7 @@ def test_filters_from_field_syntax() -> None:
         datetime(2024, 5, 1),
         datetime(2024, 5, 31, 23, 59, 59),
     )
-    assert built.terms == ["ai"]
+    assert built.terms() == ["ai"]
 
 
 @pytest.mark.parametrize(
@@ -94,14 +134,14 @@ def test_date_range(value: str, start: datetime, end: datetime) -> None:
 def test_bad_dates_become_notices(value: str) -> None:
     assert date_range(value) is None
     built = build(f"published:{value} AI", ANALYZER)
-    assert built.notices == [f"published:{value} is not a date (try 2024-05)"]
+    assert built.notices == [Notice.of("not_a_date", value=f"published:{value}")]
     assert built.filters == []
 
 
 def test_term_cap() -> None:
     built = build(" ".join(f"word{i}" for i in range(200)), ANALYZER)
-    assert len(built.terms) == MAX_TERMS
-    assert built.notices == [f"only the first {MAX_TERMS} terms were searched"]
+    assert len(built.terms()) == MAX_TERMS
+    assert built.notices == [Notice.of("terms_capped", limit=MAX_TERMS)]
 
 
 def _groups(text: str) -> list[AliasGroup]:
@@ -118,21 +158,38 @@ def test_parse_aliases() -> None:
     assert parse_aliases("a = b = c  # x\n\n= d\nsolo\n") == [("a", "b", "c")]
 
 
-def test_alias_expansion_reports_and_searches_other_spellings() -> None:
+def test_alias_group_is_one_term_of_the_word() -> None:
     built = build("앤트로픽의 계획", ANALYZER, ALIASES)
     assert [(e.matched, e.added) for e in built.expansions] == [
         ("앤트로픽", ("Anthropic", "엔트로픽"))
     ]
-    assert "anthrop" in built.terms and "엔트로픽" in built.terms
-    assert "body:엔트로픽^0.6" in str(built.query)
+    (piece,) = built.concepts[0].words[0].pieces
+    assert piece == Node("앤트로픽", spellings=(("anthrop",), ("엔트로픽",)))
+    assert [c.label for c in built.concepts] == ["앤트로픽의", "계획"]
 
 
-def test_alias_inside_a_phrase_replaces_the_spelling() -> None:
-    built = build('"AI 기본법"', ANALYZER, ALIASES)
-    assert str(built.query) == (
-        '((title:"ai 기본법" OR body:"ai 기본법") OR '
-        '(title:"인공지능 기본법" OR body:"인공지능 기본법"))'
-    )
+@pytest.mark.parametrize(
+    ("text", "expansions"),
+    [
+        ("AI", [("AI", ("인공지능",))]),
+        # A Latin piece of a Hangul word is a name of its own: no 인공지능 for these.
+        ("오픈AI", []),
+        ("AI기본법", []),
+        # A compound part that is a word by itself fires; so does a Hanja piece.
+        ("북한정권", [("북한", ("北",))]),
+        ("北측과", [("北", ("북한",))]),
+        ("인공지능 기본법", [("인공지능", ("AI",))]),
+    ],
+)
+def test_where_aliases_fire(text: str, expansions: list) -> None:
+    built = build(text, ANALYZER, ALIASES)
+    assert [(e.matched, e.added) for e in built.expansions] == expansions
+
+
+def test_alias_of_a_word_of_several_pieces() -> None:
+    groups = _groups("OpenAI = 오픈AI\n")
+    (word,) = build("오픈AI의", ANALYZER, groups).concepts[0].words
+    assert (word.pieces, word.spellings) == ((Node("오픈"), Node("ai")), (("openai",),))
 
 
 def test_single_hanja_headline_abbreviation() -> None:
@@ -143,7 +200,7 @@ def test_single_hanja_headline_abbreviation() -> None:
 def test_disabled_alias_is_not_expanded() -> None:
     built = build("앤트로픽", ANALYZER, ALIASES, disabled_aliases=frozenset({"앤트로픽"}))
     assert built.expansions == []
-    assert built.terms == ["앤트로픽"]
+    assert built.terms() == ["앤트로픽"]
 
 
 @pytest.mark.parametrize(
@@ -157,4 +214,5 @@ def test_disabled_alias_is_not_expanded() -> None:
     ],
 )
 def test_query_is_analyzed_in_context(text: str, terms: list[str]) -> None:
-    assert build(text, ANALYZER).terms == terms
+    plan = build(text, ANALYZER)
+    assert [t for c in plan.concepts + plan.excluded for t in c.terms()] == terms

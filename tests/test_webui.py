@@ -6,6 +6,7 @@ import html
 import re
 from datetime import date
 from pathlib import Path
+from urllib.parse import unquote_plus
 
 import pytest
 from conftest import SCRIPT, SCRIPT_QUERY, make_app
@@ -38,7 +39,8 @@ def get(client: FlaskClient, url: str, **kwargs: object) -> tuple[int, str]:
 SEARCHES = [
     ("/?q=기본법", [S003]),
     ("/?q=정상회의", [S001, S002, S003, S000]),
-    ('/?q="서울 정상회의"', [S001, S002, S000, S003]),
+    # Strict matches, then (a match set smaller than a page) 004, which has the words apart.
+    ('/?q="서울 정상회의"', [S001, S002, S003, S000, S004]),
     ("/?q=유네스코 -기업", []),  # both articles that name UNESCO also say 기업
     ("/?q=유네스코 -MOOC", [S003]),
     ("/?q=정상회의 outlet:쿠키뉴스", [S002]),
@@ -65,11 +67,49 @@ def test_search_ranks_exact_ids(client: FlaskClient, url: str, expected: list[st
     assert hit_ids(page) == expected
 
 
+@pytest.mark.parametrize(
+    ("headers", "summary", "relaxed"),
+    [
+        (KO, r"단어 3개가 모두 들어간 기사 4건 · \d+ms", "일부 단어만 들어간 기사 1건 더"),
+        (EN, r"4 articles contain all 3 words · \d+ ms", "1 more contain some of the words"),
+    ],
+)
+def test_strict_and_relaxed_counts(
+    client: FlaskClient, headers: dict, summary: str, relaxed: str
+) -> None:
+    page = get(client, "/?q=AI 안전 서약", headers=headers)[1]
+    assert re.search(f'<p class="summary" id="summary">{summary}</p>', page)
+    assert f"{relaxed} ·" in page
+    assert hit_ids(page) == [S004, S001, S002, S000, S003]
+    assert page.count('data-relaxed="1"') == 1
+    assert 'href="/?q=AI+%EC%95%88%EC%A0%84+%EC%84%9C%EC%95%BD&amp;match=any"' in page
+    every = get(client, "/?q=AI 안전 서약&match=any", headers=headers)[1]
+    assert "data-relaxed" not in every and len(hit_ids(every)) == 5
+
+
+@pytest.mark.parametrize(
+    ("url", "ko", "en"),
+    [
+        ("/?q=the of", "아주 흔한 영어 단어", "only very common words"),
+        ("/?q=***", "검색할 수 있는 말이 없습니다", "Nothing in the query can be searched"),
+        ("/?q=AI published:yesterday", "날짜가 아닙니다", "is not a date"),
+        (
+            '/?q="서울 정상회의 유네스코"',
+            "구절이 그대로 들어간 기사는 없습니다",
+            "exactly; below are",
+        ),
+    ],
+)
+def test_notices_in_the_interface_language(client: FlaskClient, url: str, ko: str, en: str) -> None:
+    assert ko in get(client, url, headers=KO)[1]
+    assert en in get(client, url, headers=EN)[1]
+
+
 def test_search_page_shows_highlights_total_and_metadata(client: FlaskClient) -> None:
     status, page = get(client, "/?q=기본법", headers=KO)
     assert status == 200
     assert re.search(r'<p class="summary" id="summary">기사 1건 · \d+ms</p>', page)
-    assert "<mark>기본법</mark>" in page
+    assert '<mark data-c="0">기본법</mark>' in page
     assert f'href="/articles/{S003}?q=%EA%B8%B0%EB%B3%B8%EB%B2%95"' in page
     assert '<span class="outlet">대한민국 정책브리핑</span>' in page
     assert '<span class="langs">한국어, 영어</span>' in page
@@ -232,9 +272,31 @@ def test_help_page_covers_the_syntax(client: FlaskClient) -> None:
     for headers in (KO, EN):
         status, page = get(client, "/help", headers=headers)
         assert status == 200
-        for example in ('"AI', "+기본법", "-기업", "title:정상회의", "outlet:쿠키뉴스"):
+        for example in (
+            '"AI',
+            "+기본법",
+            "-MOOC",
+            "title:정상회의",
+            "outlet:쿠키뉴스",
+            "앤트로픽 OR",
+        ):
             assert f"<code>{html.escape(example, quote=False)}" in page
         assert "<code>published:2024-05</code>" in page
+
+
+def test_every_example_query_finds_articles(client: FlaskClient) -> None:
+    examples = set()
+    for url in ("/", "/help"):
+        for headers in (KO, EN):
+            page = get(client, url, headers=headers)[1]
+            examples |= {html.unescape(q) for q in re.findall(r'href="/\?q=([^"&]+)"', page)}
+            examples |= {html.unescape(q) for q in re.findall(r"<td><code>([^<]+)</code>", page)}
+    # Field syntax in the help table is shown with values; every one of them must find something.
+    queries = sorted(q for q in (unquote_plus(e) for e in examples) if q.strip())
+    assert len(queries) >= 15
+    for q in queries:
+        data = client.get("/api/search", query_string={"q": q}).json
+        assert data["total"] + data["relaxed_total"] > 0, q
 
 
 # --- article view ----------------------------------------------------------------------------
@@ -246,7 +308,7 @@ def test_article_view_highlights_and_anchors(client: FlaskClient) -> None:
     assert "<h1>[과기정통부] 인공지능 행동 정상회의, 공공성과 지속가능성 논의</h1>" in page
     # 기본법 is indexed as itself and as 법, so other laws (…포용법) are marked too.
     # The whole word only: 법 inside 디지털포용법 is not a match for 기본법.
-    assert re.findall(r"<mark>([^<]*)</mark>", page) == ["기본법"]
+    assert re.findall(r'<mark data-c="0">([^<]*)</mark>', page) == ["기본법"]
     assert '<span id="match-count" data-total="1">일치 1곳</span>' in page
     assert 'id="next-match"' in page and 'id="prev-match"' in page
     anchors = re.findall(r'<div class="para[^"]*" id="(p\d+)">', page)
@@ -400,6 +462,11 @@ def test_api_search_shape(client: FlaskClient) -> None:
     assert set(data) == {
         "query",
         "total",
+        "relaxed_total",
+        "concepts",
+        "need",
+        "match",
+        "phrases",
         "page",
         "pagesize",
         "sort",
@@ -415,7 +482,7 @@ def test_api_search_shape(client: FlaskClient) -> None:
     hit = data["hits"][0]
     assert set(hit) == {
         *("id", "title", "title_html", "outlet", "author", "published", "url"),
-        *("lang", "summit", "score", "passages"),
+        *("lang", "summit", "score", "strict", "passages"),
     }
     assert (hit["outlet"], hit["lang"], hit["summit"]) == (
         "대한민국 정책브리핑",
@@ -423,7 +490,7 @@ def test_api_search_shape(client: FlaskClient) -> None:
         ["Paris 2025"],
     )
     assert [p["start"] for p in hit["passages"]] == [484]
-    assert "인공지능(AI)<mark>기본법</mark>," in hit["passages"][0]["html"]
+    assert '인공지능(AI)<mark data-c="0">기본법</mark>,' in hit["passages"][0]["html"]
     assert data["facets"] == {
         "outlet": [{"value": "대한민국 정책브리핑", "count": 1}],
         "lang": [{"value": "en", "count": 1}, {"value": "ko", "count": 1}],

@@ -9,6 +9,7 @@ from xml.sax.saxutils import quoteattr
 from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
 
 from indexer.search import ArticleView, Hit, SearchResult
+from webui import i18n
 from webui.library import get_library
 from webui.pages import run_search
 from webui.params import SearchParams
@@ -42,6 +43,7 @@ def hit_json(hit: Hit) -> dict[str, Any]:
         **_metadata_json(hit),
         "title_html": hit.title_html,
         "score": round(hit.score, 4),
+        "strict": hit.strict,
         "passages": [
             {"start": p.start, "end": p.end, "text": p.text, "html": p.html} for p in hit.passages
         ],
@@ -52,7 +54,12 @@ def result_json(result: SearchResult) -> dict[str, Any]:
     """A page of results as JSON."""
     return {
         "query": result.query,
+        # The match set; ``relaxed_total`` more articles have only some of the words.
         "total": result.total,
+        "relaxed_total": result.relaxed_total,
+        "concepts": result.concepts,
+        "need": result.need,
+        "match": result.match,
         "page": result.page,
         "pagesize": result.pagesize,
         "sort": result.sort,
@@ -63,7 +70,10 @@ def result_json(result: SearchResult) -> dict[str, Any]:
             for name, values in result.facets.items()
         },
         "expansions": [{"matched": e.matched, "added": list(e.added)} for e in result.expansions],
-        "notices": result.notices,
+        "phrases": [{"phrase": p.phrase, "count": p.count} for p in result.phrases],
+        "notices": [
+            {"code": n.code, "params": n.values, "message": i18n.notice(n)} for n in result.notices
+        ],
         "suggestion": result.suggestion,
     }
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from flask import Flask, g, request
 
+from indexer.notices import Notice
+from indexer.results import SearchResult
+
 LANGUAGES = ("ko", "en")
 COOKIE = "ui"
 
@@ -14,6 +17,26 @@ STRINGS: dict[str, dict[str, str]] = {
         "search": "Search",
         "slash_hint": "Press / to jump here",
         "results": "{total} found · {ms} ms",
+        "results_all": "{total} articles contain all {concepts} words · {ms} ms",
+        "results_share": "{total} articles contain at least {need} of the {concepts} words "
+        "· {ms} ms",
+        "results_any": "{total} articles contain any of the words · {ms} ms",
+        "relaxed_more": "{n} more contain some of the words",
+        "relaxed_show": "show them",
+        "relaxed_back": "only articles with all words",
+        "relaxed_title": "Articles with some of the words",
+        "phrase_count": "“{phrase}” exactly: {count}",
+        "notice_not_a_date": "{value} is not a date (try 2024-05).",
+        "notice_terms_capped": "Only the first {limit} terms were searched.",
+        "notice_nothing_searchable": "Nothing in the query can be searched: try words or names.",
+        "notice_only_stop_words": "The query has only very common words (the, of, and…): "
+        "add a name or a topic.",
+        "notice_phrase_none": "No article has “{phrase}” exactly; below are articles with "
+        "its words.",
+        "notice_phrase_capped": "“{phrase}” is very common: it was looked for in the {checked} "
+        "best-matching articles only.",
+        "concepts_label": "Step through",
+        "concept_all": "all",
         "sort": "Sort",
         "relevance": "Relevance",
         "newest": "Newest",
@@ -108,6 +131,25 @@ STRINGS: dict[str, dict[str, str]] = {
         "search": "검색",
         "slash_hint": "/ 키를 누르면 검색창으로 이동",
         "results": "기사 {total}건 · {ms}ms",
+        "results_all": "단어 {concepts}개가 모두 들어간 기사 {total}건 · {ms}ms",
+        "results_share": "단어 {concepts}개 중 {need}개 이상 들어간 기사 {total}건 · {ms}ms",
+        "results_any": "단어가 하나라도 들어간 기사 {total}건 · {ms}ms",
+        "relaxed_more": "일부 단어만 들어간 기사 {n}건 더",
+        "relaxed_show": "모두 보기",
+        "relaxed_back": "모든 단어가 들어간 기사만 보기",
+        "relaxed_title": "일부 단어만 들어간 기사",
+        "phrase_count": "“{phrase}” 구절 그대로: {count}건",
+        "notice_not_a_date": "{value}: 날짜가 아닙니다 (예: 2024-05).",
+        "notice_terms_capped": "앞의 검색어 {limit}개만 검색했습니다.",
+        "notice_nothing_searchable": "검색할 수 있는 말이 없습니다. 단어나 이름으로 검색해 보세요.",
+        "notice_only_stop_words": "the, of, and 같은 아주 흔한 영어 단어만 있습니다. "
+        "이름이나 주제어를 넣어 보세요.",
+        "notice_phrase_none": "“{phrase}” 구절이 그대로 들어간 기사는 없습니다. "
+        "아래는 그 단어들이 들어간 기사입니다.",
+        "notice_phrase_capped": "“{phrase}” 구절은 아주 흔해서 가장 관련 있는 기사 "
+        "{checked}건에서만 찾았습니다.",
+        "concepts_label": "단어별로 보기",
+        "concept_all": "전체",
         "sort": "정렬",
         "relevance": "관련도순",
         "newest": "최신순",
@@ -220,11 +262,29 @@ def t(key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def notice(note: Notice) -> str:
+    """A core notice as a sentence in the interface language."""
+    return t(f"notice_{note.code}", **note.values)
+
+
+def summary(result: SearchResult) -> str:
+    """The line above the results: how many articles, and what they have of the query."""
+    ms = f"{result.took_ms:.0f}"
+    if result.match == "any" and result.concepts > 1:
+        return t("results_any", total=result.total, ms=ms)
+    if result.concepts < 2:
+        return t("results", total=result.total, ms=ms)
+    key = "results_all" if result.need >= result.concepts else "results_share"
+    return t(key, total=result.total, need=result.need, concepts=result.concepts, ms=ms)
+
+
 def language_name(code: str) -> str:
     """A language code as a word in the interface language."""
     return LANGUAGE_NAMES[ui_language()].get(code, code)
 
 
 def init_app(app: Flask) -> None:
-    """Offer ``t``, ``language_name`` and ``ui_language`` to templates."""
-    app.jinja_env.globals.update(t=t, language_name=language_name, ui_language=ui_language)
+    """Offer ``t``, ``notice``, ``summary``, ``language_name``, ``ui_language`` to templates."""
+    app.jinja_env.globals.update(
+        t=t, language_name=language_name, ui_language=ui_language, notice=notice, summary=summary
+    )

@@ -28,7 +28,7 @@ from webui.quote import Quote, Source, http_url, make_quote
 
 bp = Blueprint("pages", __name__)
 
-EXAMPLES = ("기본법", "서울 정상회의", '"AI 안전"', "Anthropic", "유네스코 -기업")
+EXAMPLES = ("기본법", "서울 정상회의", '"AI 안전 서약"', "Anthropic", "유네스코 -MOOC")
 
 
 def source_of(item: Hit | ArticleView) -> Source:
@@ -57,6 +57,7 @@ def run_search(params: SearchParams) -> tuple[SearchResult | None, bool]:
             sort=params.sort,
             filters=params.filters(),
             disabled_aliases=frozenset(params.noalias),
+            match=params.match,
         )
     except IndexError_:
         raise

@@ -8,7 +8,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from indexer.search import FACETS, SORTS, Filters
+from indexer.search import FACETS, MATCHES, SORTS, Filters
 
 MAX_QUERY = 1000
 # Whoosh collects page * pagesize hits to show one page; deeper pages are not useful anyway.
@@ -41,6 +41,8 @@ class SearchParams:
     date_from: date | None = None
     date_to: date | None = None
     noalias: tuple[str, ...] = ()
+    # "any": every article with one of the words is in the match set (the relaxed tier's link).
+    match: str = "all"
     # Parts of the URL that were ignored because they did not make sense (shown to the user).
     ignored: tuple[str, ...] = field(default=(), compare=False)
 
@@ -57,6 +59,10 @@ class SearchParams:
         if sort not in SORTS:
             sort = "relevance"
             ignored.append("sort")
+        match = args.get("match", "all")
+        if match not in MATCHES:
+            match = "all"
+            ignored.append("match")
         dates = {}
         for name in ("from", "to"):
             dates[name] = _date(args.get(name))
@@ -72,6 +78,7 @@ class SearchParams:
             date_from=dates["from"],
             date_to=dates["to"],
             noalias=_values(args, "noalias"),
+            match=match,
             ignored=tuple(ignored),
         )
 
@@ -98,6 +105,8 @@ class SearchParams:
             out["from"] = p.date_from.isoformat()
         if p.date_to:
             out["to"] = p.date_to.isoformat()
+        if p.match != "all":
+            out["match"] = p.match
         if p.page > 1:
             out["page"] = p.page
         return out

@@ -22,9 +22,10 @@ import ir_measures
 from ir_measures import RR, R, nDCG
 from whoosh.analysis import Analyzer
 
-from indexer import query, store
+from indexer import store
 from indexer.benchmarks import DEFAULT_DATA, read_tsv
 from indexer.benchmarks.baselines import BASELINES, create_baseline_index
+from indexer.ranking import Settings
 from indexer.search import Library
 
 COLLECTIONS = ("korquad-dev", "news-dev")
@@ -35,6 +36,14 @@ MEASURES = {"MRR@10": RR @ 10, "nDCG@10": nDCG @ 10, "R@10": R @ 10, "R@100": R 
 REFERENCE = {"korquad-dev": 0.952, "news-dev": 0.849}
 TARGET = {"korquad-dev": 0.96, "news-dev": 0.88}
 RANK_DEPTH = 100
+# Search settings the command line can change, to measure them with the product itself.
+SETTINGS_HELP = {
+    "min_match": "how many of a query's concepts an article needs (minimum_should_match)",
+    "part_weight": "weight of compound parts",
+    "gram_weight": "weight of the bigram view",
+    "author_weight": "weight of the byline",
+    "phrase_weight": "extra weight of an exact quoted phrase",
+}
 _HANGUL = re.compile("[\uac00-\ud7a3]")
 
 Qrels = dict[str, dict[str, int]]
@@ -130,7 +139,10 @@ def query_language(text: str) -> str:
 
 
 def run_config(
-    collection: Collection, analyzer_factory: Callable[[], Analyzer] | None, workdir: Path
+    collection: Collection,
+    analyzer_factory: Callable[[], Analyzer] | None,
+    workdir: Path,
+    settings: Settings | None = None,
 ) -> tuple[Run, float, dict[str, float]]:
     """Index the collection with one configuration; return the run, index s and query ms."""
     index_dir = workdir / "index"
@@ -142,7 +154,7 @@ def run_config(
     if report.failed:
         # A record the product rejects is a finding, not a reason to lose the whole run.
         print(f"{collection.name}: {len(report.failed)} records not indexed", file=sys.stderr)
-    library = Library(index_dir)
+    library = Library(index_dir, settings=settings)
     run: Run = {}
     query_ms: dict[str, float] = {}
     batch = library.search_batch(collection.queries, limit=RANK_DEPTH)
@@ -192,13 +204,14 @@ def benchmark(
     configs: Sequence[str] | None = None,
     log: Callable[[str], None] | None = None,
     runs_dir: Path | None = None,
+    settings: Settings | None = None,
 ) -> list[Figures]:
     """Run the product and the baselines (or the named ``configs``) on one collection."""
     factories: dict[str, Callable[[], Analyzer] | None] = {PRODUCT: None, **BASELINES}
     out: list[Figures] = []
     for config in configs or list(factories):
         with tempfile.TemporaryDirectory(prefix="summit-quality-") as tmp:
-            run, index_s, query_ms = run_config(collection, factories[config], Path(tmp))
+            run, index_s, query_ms = run_config(collection, factories[config], Path(tmp), settings)
         figures = figures_for(collection, config, run, index_s, query_ms)
         if runs_dir is not None:
             write_run(runs_dir / f"{collection.name}.{_slug(config)}.run", run)
@@ -249,6 +262,11 @@ def markdown(figures: Sequence[Figures]) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
+def settings_from(args: argparse.Namespace) -> Settings:
+    """The search settings given on the command line (the product's defaults otherwise)."""
+    return Settings(**{name: getattr(args, name) for name in SETTINGS_HELP})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line entry point."""
     parser = argparse.ArgumentParser(prog="python -m indexer.benchmarks.quality")
@@ -268,15 +286,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--runs", type=Path, default=None, help="also write each run as TREC run files here"
     )
-    parser.add_argument(
-        "--gram-boost",
-        type=float,
-        default=None,
-        help=f"weight of the bigram view in the product's queries [default {query.GRAM_BOOST}]",
-    )
+    defaults = Settings()
+    for name, help_text in SETTINGS_HELP.items():
+        parser.add_argument(
+            "--" + name.replace("_", "-"),
+            type=type(getattr(defaults, name)),
+            default=getattr(defaults, name),
+            help=f"{help_text} [default {getattr(defaults, name)}]",
+        )
     args = parser.parse_args(argv)
-    if args.gram_boost is not None:
-        query.GRAM_BOOST = args.gram_boost  # read each time a query is built
+    settings = settings_from(args)
     names = COLLECTIONS if args.collection == "all" else (args.collection,)
     figures: list[Figures] = []
     with tempfile.TemporaryDirectory(prefix="summit-quality-") as tmp:
@@ -291,6 +310,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     args.config,
                     lambda m: print(m, file=sys.stderr, flush=True),
                     runs_dir=args.runs,
+                    settings=settings,
                 )
             )
     print(markdown(figures))

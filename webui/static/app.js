@@ -59,16 +59,17 @@ document.addEventListener("click", async (event) => {
   setTimeout(() => { status.textContent = ""; box.classList.remove("copied"); }, 4000);
 });
 
-// Next / previous match in the article view.
+// Next / previous match in the article view, over every match or one word's matches.
 (function matchNavigation() {
-  const marks = Array.from(document.querySelectorAll("#body mark"));
+  const all = Array.from(document.querySelectorAll("#body mark"));
   const count = document.getElementById("match-count");
   const next = document.getElementById("next-match");
   const prev = document.getElementById("prev-match");
-  if (!marks.length || !next || !prev) return;
+  if (!all.length || !next || !prev) return;
+  let marks = all;
   let current = -1;
   function go(step) {
-    if (current >= 0) marks[current].classList.remove("current");
+    if (current >= 0 && marks[current]) marks[current].classList.remove("current");
     current = (current + step + marks.length) % marks.length;
     const mark = marks[current];
     mark.classList.add("current");
@@ -77,6 +78,19 @@ document.addEventListener("click", async (event) => {
   }
   next.addEventListener("click", () => go(1));
   prev.addEventListener("click", () => go(-1));
+  for (const button of document.querySelectorAll("button.concept-step")) {
+    button.addEventListener("click", () => {
+      for (const other of document.querySelectorAll("button.concept-step")) {
+        other.setAttribute("aria-pressed", String(other === button));
+      }
+      for (const mark of all) mark.classList.remove("current", "dim");
+      const chosen = button.dataset.c;
+      marks = chosen === "" ? all : all.filter((m) => m.dataset.c === chosen);
+      if (chosen !== "") for (const mark of all) if (mark.dataset.c !== chosen) mark.classList.add("dim");
+      current = -1;
+      go(1);
+    });
+  }
   document.addEventListener("keydown", (event) => {
     if (typingInField(event.target) || event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.key === "n") go(1);
