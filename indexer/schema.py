@@ -14,7 +14,7 @@ from indexer.korean import USERDICT
 
 # Bump when fields, their options or the analysis change: an index built with another
 # version is refused with a message asking for `summit-search index --rebuild`.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Fields a user may name in a query (`outlet:조선비즈`), with the field searched.
 QUERY_FIELDS = ("title", "body", "outlet", "author", "lang", "summit", "published", "id")

@@ -191,7 +191,8 @@ class Library:
         def within(fieldname: str, word: str, edits: int) -> set[str]:
             if fieldname not in s.schema:
                 return set()
-            return {t for r in readers for t in r.terms_within(fieldname, word, edits)}
+            # The first letter is kept: typos there are rare, and it bounds the search.
+            return {t for r in readers for t in r.terms_within(fieldname, word, edits, prefix=1)}
 
         corrected, changed = text, 0
         for concept, count in zip(plan.concepts, found.concept_counts, strict=True):
@@ -267,14 +268,15 @@ class Library:
 
 
 def _misread(word: Word, s: Searcher) -> bool:
-    """True for a Hangul word the analyzer could only read as one-syllable pieces (서얄: 서 +
-    an ending) and that the index does not hold whole: likely a typo, worth a suggestion."""
-    return (
-        is_hangul(word.text)
-        and len(word.text) >= 2
-        and all(len(p.text) == 1 for p in word.pieces)
-        and s.doc_frequency("body", word.text) == 0
-    )
+    """True for a Hangul word no article has written: the analyzer found something in it (서얄
+    reads as 서 + an ending), but some pair of its letters occurs in no article at all."""
+    text = word.text
+    if not (is_hangul(text) and len(text) >= 2) or s.doc_frequency("body", text):
+        return False
+    grams = GRAM_FIELDS["body"]
+    if grams not in s.schema:
+        return False
+    return any(s.doc_frequency(grams, text[i : i + 2]) == 0 for i in range(len(text) - 1))
 
 
 def _targets(s: Searcher, plan: Plan) -> list[Target]:

@@ -39,19 +39,27 @@ WRITER_LIMIT_MB = 384
 
 
 class IndexError_(Exception):
-    """Base class for index problems a user can act on."""
+    """Base class for index problems a user can act on; ``code`` names it for the screen."""
+
+    code = "index_error"
 
 
 class IndexVersionError(IndexError_):
     """The index on disk was built by another schema or analyzer version."""
 
+    code = "index_outdated"
+
 
 class IndexMissing(IndexError_):
     """There is no index at the given location."""
 
+    code = "index_missing"
+
 
 class IndexBusy(IndexError_):
     """Another job holds the index's write lock beyond the timeout."""
+
+    code = "index_busy"
 
 
 @dataclass

@@ -541,9 +541,13 @@ def test_opensearch_and_suggestions(client: FlaskClient) -> None:
 def test_missing_index_is_a_clear_503(tmp_path: Path) -> None:
     client = make_app(tmp_path / "nothing-here").test_client()
     status, page = get(client, "/?q=AI", headers=EN)
-    assert status == 503 and "no index at" in page
-    response = client.get("/api/search?q=AI")
+    assert status == 503 and "There is no index yet: build it with" in page
+    status, page = get(client, "/?q=AI", headers=KO)
+    assert status == 503 and "아직 색인이 없습니다" in page
+    response = client.get("/api/search?q=AI", headers=KO)
     assert response.status_code == 503 and "no index at" in response.json["error"]
+    assert response.json["code"] == "index_missing"
+    assert response.json["message"].startswith("아직 색인이 없습니다")
     assert client.get("/").status_code == 200  # the front page needs no index
 
 

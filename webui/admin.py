@@ -93,7 +93,7 @@ def upload() -> Any:
     try:
         report = ingest_uploads(current_app.config["INDEX_DIR"], files)
     except IndexError_ as exc:
-        return _page(error=str(exc), status=503)
+        return _page(error=i18n.index_problem(exc), status=503)
     return _page(report)
 
 
@@ -104,7 +104,7 @@ def paste() -> Any:
     try:
         report = ingest_paste(current_app.config["INDEX_DIR"], request.form.to_dict())
     except IndexError_ as exc:
-        return _page(error=str(exc), status=503)
+        return _page(error=i18n.index_problem(exc), status=503)
     return _page(report, status=200 if not report.failed else 422)
 
 

@@ -6,6 +6,7 @@ from flask import Flask, g, request
 
 from indexer.notices import Notice
 from indexer.results import SearchResult
+from indexer.store import IndexError_
 
 LANGUAGES = ("ko", "en")
 COOKIE = "ui"
@@ -122,6 +123,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "error_403": "Log in on the admin page first.",
         "error_405": "That address does not accept this kind of request.",
         "error_503": "The index is not available.",
+        "index_error": "The index is not available.",
+        "index_missing": "There is no index yet: build it with `summit-search index`.",
+        "index_outdated": "The index was built by another version of Summit Search: rebuild it "
+        "with `summit-search index --rebuild`.",
+        "index_busy": "Another job is writing to the index; try again in a moment.",
         "home": "Home",
         "ui_switch": "한국어",
     },
@@ -235,6 +241,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "error_403": "먼저 관리 페이지에서 로그인하세요.",
         "error_405": "이 주소는 이런 요청을 받지 않습니다.",
         "error_503": "색인을 사용할 수 없습니다.",
+        "index_error": "색인을 사용할 수 없습니다.",
+        "index_missing": "아직 색인이 없습니다. `summit-search index`로 만드세요.",
+        "index_outdated": "다른 버전의 Summit Search로 만든 색인입니다. "
+        "`summit-search index --rebuild`로 다시 만드세요.",
+        "index_busy": "다른 작업이 색인을 쓰는 중입니다. 잠시 뒤 다시 시도하세요.",
         "home": "처음으로",
         "ui_switch": "English",
     },
@@ -265,6 +276,11 @@ def t(key: str, **values: object) -> str:
 def notice(note: Notice) -> str:
     """A core notice as a sentence in the interface language."""
     return t(f"notice_{note.code}", **note.values)
+
+
+def index_problem(exc: IndexError_) -> str:
+    """An index problem (missing, outdated, busy) as a sentence in the interface language."""
+    return t(exc.code)
 
 
 def summary(result: SearchResult) -> str:

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from indexer.search import Library
 from indexer.store import IndexError_
+from webui import i18n
 
 _KEY = "summit_search.library"
 _LOCK = threading.Lock()
@@ -26,8 +27,8 @@ def get_library() -> Library:
 
 def _index_error(exc: IndexError_) -> tuple[Response | str, int]:
     if request.path.startswith("/api/") or request.path == "/suggest":
-        return jsonify(error=str(exc)), 503
-    return render_template("error.html", code=503, message=str(exc)), 503
+        return jsonify(error=str(exc), code=exc.code, message=i18n.index_problem(exc)), 503
+    return render_template("error.html", code=503, message=i18n.index_problem(exc)), 503
 
 
 def init_app(app: Flask) -> None:

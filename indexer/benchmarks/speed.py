@@ -13,6 +13,7 @@ import cProfile
 import hashlib
 import importlib.util
 import io
+import itertools
 import json
 import pstats
 import random
@@ -33,7 +34,7 @@ from indexer.benchmarks.serving import first_search
 from indexer.documents import Article
 from indexer.search import Library
 
-KINDS = ("1 keyword", "2 keywords", "3 keywords", "question")
+KINDS = ("1 keyword", "2 keywords", "3 keywords", "question", "phrase", "phrase unquoted")
 WARMUP_QUERIES = 10
 
 
@@ -124,6 +125,18 @@ def keyword_queries(jsonl: Path, count: int, words: int, seed: int) -> list[str]
             picked.append(pool.pop(choice))
             weights.pop(choice)
         queries.append(" ".join(picked))
+    return queries
+
+
+def phrase_queries(jsonl: Path, count: int, seed: int) -> list[str]:
+    """Two neighbouring words of a random article, quoted: a phrase that some article has."""
+    rng = random.Random(seed * 1000 + 99)
+    queries = []
+    for record in _sample_lines(jsonl, count, rng):
+        words = [w.strip("\"'“”‘’()[],.·…") for w in record["text"].split()]
+        pairs = [(a, b) for a, b in itertools.pairwise(words) if len(a) >= 2 and len(b) >= 2]
+        if pairs:
+            queries.append('"{} {}"'.format(*rng.choice(pairs)))
     return queries
 
 
@@ -218,6 +231,9 @@ def measure_size(
         for words, kind in enumerate(KINDS[:3], 1)
     }
     queries["question"] = question_queries(args.data, args.queries, args.seed)
+    # The same words with and without quotes: what finding the phrase costs.
+    queries["phrase"] = phrase_queries(jsonl, args.queries, args.seed)
+    queries["phrase unquoted"] = [q.strip('"') for q in queries["phrase"]]
     result["rank_ms"] = {k: _summary(rank_latencies(library, q)) for k, q in queries.items()}
     result["page_ms"] = {k: _summary(page_latencies(library, q)) for k, q in queries.items()}
     result["add_to_searchable_s"] = statistics.median(
