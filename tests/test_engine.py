@@ -250,3 +250,44 @@ def test_bigrams_score_but_never_match_alone(tmp_path: Path) -> None:
     ]
     result = library.search("정상회의")
     assert (result.total, result.relaxed_total, [h.id for h in result.hits]) == (1, 0, ["match"])
+
+
+# Compounds Korean news writes both joined and apart. Each article says it one way; a quoted
+# query in either spelling finds both.
+SPACINGS = [
+    ("서울 정상회의", "서울정상회의"),
+    ("안전 연구소", "안전연구소"),
+    ("인공지능 기본법", "인공지능기본법"),
+    ("과학기술 정보통신부", "과학기술정보통신부"),
+    ("디지털 권리장전", "디지털권리장전"),
+    ("프론티어 AI", "프론티어AI"),
+    ("반도체 공급망", "반도체공급망"),
+    ("북미 정상회담", "북미정상회담"),
+    ("AI 안전 서약", "AI 안전서약"),
+    ("개인 정보 보호", "개인정보보호"),
+    ("생성형 인공지능", "생성형인공지능"),
+    ("기후 변화 대응", "기후변화대응"),
+    ("세계 경제 포럼", "세계경제포럼"),
+    ("자율 주행 자동차", "자율주행자동차"),
+    ("국회 의원 선거", "국회의원선거"),
+]
+
+
+@pytest.fixture(scope="module")
+def spellings(tmp_path_factory: pytest.TempPathFactory) -> Library:
+    rows = []
+    for n, (apart, joined) in enumerate(SPACINGS):
+        for tag, form in (("a", apart), ("j", joined)):
+            text = f"지난주 {form}에 대한 논의가 있었다. 관계자는 다음 달 발표한다고 밝혔다."
+            rows.append({"id": f"{n}{tag}", "text": text})
+    tmp = tmp_path_factory.mktemp("spellings")
+    src = tmp / "s.jsonl"
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    store.index_paths(tmp / "index", [src])
+    return Library(tmp / "index", aliases_path=tmp / "none.txt")
+
+
+@pytest.mark.parametrize(("n", "form"), [(n, f) for n, pair in enumerate(SPACINGS) for f in pair])
+def test_a_phrase_whatever_the_spacing(spellings: Library, n: int, form: str) -> None:
+    result = spellings.search(f'"{form}"')
+    assert sorted(h.id for h in result.hits if h.strict) == [f"{n}a", f"{n}j"]

@@ -34,7 +34,7 @@ PRODUCT = "Summit Search (product)"
 MEASURES = {"MRR@10": RR @ 10, "nDCG@10": nDCG @ 10, "R@10": R @ 10, "R@100": R @ 100}
 # MRR@10 of Lucene 8.7 with Nori on the other half of the queries, and the targets.
 REFERENCE = {"korquad-dev": 0.952, "news-dev": 0.849}
-TARGET = {"korquad-dev": 0.96, "news-dev": 0.88}
+TARGET = {"korquad-dev": 0.96, "news-dev": 0.87}
 RANK_DEPTH = 100
 # Search settings the command line can change, to measure them with the product itself.
 SETTINGS_HELP = {
