@@ -138,6 +138,8 @@ NOTICES = {
     "only_stop_words": "the query has only very common words (the, of, and...)",
     "phrase_none": 'no article has "{phrase}" exactly; showing articles with its words',
     "phrase_capped": '"{phrase}" is very common: looked for in the {checked} best articles only',
+    "phrase_excluded_words": '"{phrase}" is very common: every article with all its words was '
+    "left out",
 }
 
 

@@ -123,10 +123,11 @@ def evaluate(
     tfs = [[_unit_tf(leaf.reader(), u, cache) for u in units] for leaf, _ in leaves]
     idfs = [_idf(searcher, u, [t[i] for t in tfs]) for i, u in enumerate(units)]
     evals = [
-        _Leaf(leaf, cache, plan, settings, units, leaf_tfs, idfs, allowed, any_word)
+        _Leaf(leaf, cache, plan, settings, units, leaf_tfs, idfs, allowed, any_word, phrase_checks)
         for (leaf, _), leaf_tfs in zip(leaves, tfs, strict=True)
     ]
-    notices = _check_phrases(plan, evals, phrase_checks)
+    notices = list(dict.fromkeys(n for ev in evals for n in ev.notices))
+    notices += _check_phrases(plan, evals, phrase_checks)
     ids, scores, strict = [], [], []
     counts = [0] * len(plan.phrases)
     concept_counts = [sum(ev.concept_counts[c] for ev in evals) for c in range(len(plan.concepts))]
@@ -196,8 +197,10 @@ class _Leaf:
         idfs: list[float],
         allowed: Q.Query | None,
         any_word: bool,
+        phrase_checks: int,
     ) -> None:
         self.leaf, self.reader, self.cache = leaf, leaf.reader(), cache
+        self.notices: list[Notice] = []
         n = self.reader.doc_count_all()
         self._present: dict[tuple[tuple[str, ...], str], np.ndarray] = {}
         self.score = np.zeros(n)
@@ -237,6 +240,11 @@ class _Leaf:
         for phrase in plan.excluded_phrases:
             words = [self.concept(Concept((w,), phrase.fields)) for w in phrase.words]
             candidates = np.flatnonzero(self.reach & np.logical_and.reduce(words))
+            if len(candidates) > phrase_checks:
+                # Too common to check in time: leave out every article with all its words.
+                self.reach[candidates] = False
+                self.notices.append(Notice.of("phrase_excluded_words", phrase=phrase.text))
+                continue
             found = phrase_mask(self.reader, phrase.words, phrase.fields, candidates)
             self.reach[candidates[found]] = False
         self.strict &= self.reach

@@ -21,6 +21,8 @@ CODES = (
     "phrase_none",
     # A very common phrase was checked in the best articles only (params: phrase, checked).
     "phrase_capped",
+    # An excluded phrase too common to check: articles with all its words left out (phrase).
+    "phrase_excluded_words",
 )
 
 

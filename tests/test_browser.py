@@ -221,7 +221,7 @@ def test_admin_upload_then_find_it(
         (
             "en-US",
             "4 articles contain all 3 words",
-            "1 more contain some of the words",
+            "1 more with only some of the words",
             "Articles with some of the words",
         ),
     ],

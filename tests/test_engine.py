@@ -291,3 +291,18 @@ def spellings(tmp_path_factory: pytest.TempPathFactory) -> Library:
 def test_a_phrase_whatever_the_spacing(spellings: Library, n: int, form: str) -> None:
     result = spellings.search(f'"{form}"')
     assert sorted(h.id for h in result.hits if h.strict) == [f"{n}a", f"{n}j"]
+
+
+def test_excluded_phrase_too_common_to_check(spaced: Library) -> None:
+    plan = spaced.plan('기업 -"AI 안전 서약"')
+    with spaced.ix.searcher(weighting=spaced.weighting) as s:
+        exact = engine.evaluate(s, plan, spaced.settings, spaced.cache)
+        bounded = engine.evaluate(s, plan, spaced.settings, spaced.cache, phrase_checks=1)
+        ids = s.reader().column_reader("id")
+        assert sorted(ids[int(d)] for d in exact.ids) == ["far"]
+    assert exact.notices == []
+    # Three articles have all three words; unchecked, they all go.
+    assert (len(bounded.ids), bounded.notices) == (
+        0,
+        [Notice.of("phrase_excluded_words", phrase="AI 안전 서약")],
+    )

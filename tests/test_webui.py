@@ -71,7 +71,7 @@ def test_search_ranks_exact_ids(client: FlaskClient, url: str, expected: list[st
     ("headers", "summary", "relaxed"),
     [
         (KO, r"단어 3개가 모두 들어간 기사 4건 · \d+ms", "일부 단어만 들어간 기사 1건 더"),
-        (EN, r"4 articles contain all 3 words · \d+ ms", "1 more contain some of the words"),
+        (EN, r"4 articles contain all 3 words · \d+ ms", "1 more with only some of the words"),
     ],
 )
 def test_strict_and_relaxed_counts(

@@ -22,7 +22,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "results_share": "{total} articles contain at least {need} of the {concepts} words "
         "· {ms} ms",
         "results_any": "{total} articles contain any of the words · {ms} ms",
-        "relaxed_more": "{n} more contain some of the words",
+        "relaxed_more": "{n} more with only some of the words",
         "relaxed_show": "show them",
         "relaxed_back": "only articles with all words",
         "relaxed_title": "Articles with some of the words",
@@ -36,6 +36,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "its words.",
         "notice_phrase_capped": "“{phrase}” is very common: it was looked for in the {checked} "
         "best-matching articles only.",
+        "notice_phrase_excluded_words": "“{phrase}” is very common: every article with all its "
+        "words was left out.",
         "concepts_label": "Step through",
         "concept_all": "all",
         "sort": "Sort",
@@ -154,6 +156,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "아래는 그 단어들이 들어간 기사입니다.",
         "notice_phrase_capped": "“{phrase}” 구절은 아주 흔해서 가장 관련 있는 기사 "
         "{checked}건에서만 찾았습니다.",
+        "notice_phrase_excluded_words": "“{phrase}” 구절은 아주 흔해서, 그 단어가 모두 들어간 "
+        "기사를 모두 뺐습니다.",
         "concepts_label": "단어별로 보기",
         "concept_all": "전체",
         "sort": "정렬",
