@@ -26,8 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from indexer import metadata
+from indexer.cleaning import clean_lines
 from indexer.decoding import DecodeError, decode_bytes, normalise_text
-from indexer.extract import clean_lines, main_content_lines, parse_html, visible_lines
+from indexer.extract import main_content_lines, parse_html, visible_lines
 
 MAX_BYTES = 20 * 1024 * 1024
 SUFFIXES = frozenset({".txt", ".html", ".htm", ".jsonl"})

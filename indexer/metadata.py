@@ -16,7 +16,7 @@ from typing import Any
 
 import lxml.html
 
-from indexer.extract import is_boilerplate, is_prose
+from indexer.cleaning import is_boilerplate, is_prose
 
 METADATA_NAME = "metadata.json"
 FIELDS = ("title", "outlet", "author", "published", "url", "lang", "summit")

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from indexer import documents
+from indexer.cleaning import clean_lines
 from indexer.documents import Article, Rejected, discover, iter_documents, load_file
-from indexer.extract import clean_lines, parse_html, visible_lines
+from indexer.extract import parse_html, visible_lines
 from indexer.metadata import derive_title, detect_lang, parse_date
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,0 +1,221 @@
+"""The line classifier: which lines of a page or a text are the story, and by what rule not.
+
+Every page, HTML or text, goes through it, and so does the text of a JSONL record; the body is
+always a subset of the document's own lines, in order and unchanged, so snippets and
+highlighting can point back into `raw`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+# A line that reads as running prose: long enough and closed like a sentence.
+_MIN_PROSE = 40
+_MIN_PARAGRAPH = 80
+# Korean subheads may end in a bare "다" ("◇연구소 설립 나선다"); captions are longer.
+_MIN_CAPTION = 30
+# Closing quotes and brackets may follow the full stop: `...말했다.”`, `...said.")`.
+_PROSE_END = re.compile(r"[.!?。\uff01\uff1f…][\"'\u201d\u2019)\]]*$")
+# Korean body sentences end in "다." or "요."; "?", "!" and "…" endings are headline style
+# ("...넘어갈까?", "...숨졌는데…”") and mark list items and teasers.
+_KO_PROSE_END = re.compile(r"[.。][\"'\u201d\u2019)\]]*$")
+_HANGUL = re.compile(r"[가-힣]")
+_SENTENCE_BREAK = re.compile(r"[.!?。][\"'\u201d\u2019)\]]*\s+(?=\S)")
+
+_SKIP_NAV = re.compile(
+    r"바로\s*가기|skip to (main )?(content|navigation)|본문\s*(영역|컨텐츠)", re.I
+)
+_COPYRIGHT = re.compile(
+    r"무단\s*전재|재배포\s*금지|저작권자|copyright|all rights reserved|ⓒ|©|\(c\)\s*\d{4}", re.I
+)
+_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+_EMAIL_ONLY = re.compile(rf"^[<(\[]?{_EMAIL}[>)\]]?$")
+# "홍길동 기자", "[서울=뉴스1] 홍길동 기자 = ", "이소연 기자 soyeon@...", "By Jane Doe, Seoul"
+_BYLINE = re.compile(
+    r"^(?:(?:[\[(][^\])]{1,20}[\])]\s*)?[\[(]?[가-힣]{2,4}(?:\s?[(（][\u4e00-\u9fff]{2,4}[)）])?"
+    r"\s?(?:수석|선임|객원|인턴)?\s?"
+    r"(?:기자|특파원|통신원|에디터|리포터|논설위원)"
+    rf"[\])]?\s*(?:{_EMAIL})?\s*=?"
+    r"|(?i:by)\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}(?:,\s*.{0,40})?)$"
+)
+_CREDITS = re.compile(r"^(?:additional )?(?:reporting|writing|editing) by\b", re.I)
+_DATE_LINE = re.compile(
+    r"^(?:기사\s*승인|승인|입력|등록|수정|발행|게재|업데이트|최종\s*수정|published|updated|posted)"
+    r"\s*(?:일|일시|시간)?\s*[:\uff1a]?\s*\d{2,4}",
+    re.I,
+)
+_BARE_DOMAIN = re.compile(r"^(?:https?://)?(?:www\d?\.)?[\w-]+(?:\.[\w-]+)+/?$")
+_NUMBER_ONLY = re.compile(r"^[\d.,:%+\-\s]+$")
+# Words that make up share/print/font-size/reaction/comment rows in Korean and English.
+# fmt: off
+_WIDGET_WORDS = frozenset({
+    "공유", "공유하기", "페이스북", "트위터", "카카오톡", "카카오스토리", "밴드",
+    "네이버블로그", "링크복사", "url복사", "인쇄", "프린트", "스크랩", "글자크기", "글씨크기",
+    "크게", "작게", "확대", "축소", "북마크", "구독", "좋아요", "추천", "추천해요", "슬퍼요",
+    "화나요", "놀라워요", "후속기사원해요", "댓글", "조회수", "조회", "목록", "이전", "다음",
+    "기사", "보내기", "메일",
+    "share", "print", "email", "tweet", "facebook", "twitter", "kakao", "whatsapp", "copy",
+    "link", "comments", "comment", "reply", "like", "subscribe", "bookmark", "font", "size",
+    "save", "listen",
+})
+# fmt: on
+# Headings of "most read", "recommended", "related" blocks; what follows them is not the story.
+_LIST_HEADING = re.compile(
+    r"(많이\s*본|인기|랭킹|추천|관련\s*기사|관련\s*뉴스|함께\s*(보면|볼)|지금\s*뜨는|최신\s*기사|"
+    r"주요\s*뉴스|당신을 위한|most (read|popular|viewed)|related|recommended|trending|"
+    r"you (may|might) (also )?like|read more|more stories|top stories)",
+    re.I,
+)
+# Photo captions: "...하고 있다. 연합뉴스", "...있다./뉴스1", "(사진=...)" or a Korean
+# declarative sentence left without its full stop, which captions do and body text doesn't.
+_CREDIT_TAIL = re.compile(
+    r"다\.?\s*/\s*[\w가-힣]{1,10}$|다\.\s+(?:(?:사진|자료)\s*=\s*)?[\w가-힣]{1,10}(?:\s?제공)?$"
+    r"|^[\[(]?(?:사진|자료|photo)\s*[=:]|[\[(](?:사진|자료|그래픽|출처|photo)\s*[=:][^\])]*[\])]$"
+    # wire credits: "REUTERS/Kim Hong-Ji", "(AP Photo/Ahn Young-joon)", "AFP/Getty Images"
+    r"|(?-i:\b(?:[A-Z]{2,}|AP Photo|Photo))\s*/\s*[A-Z][\w.'-]+(?:[ -][A-Z][\w.'-]+)*\)?$",
+    re.I,
+)
+
+
+def _norm(line: str) -> str:
+    return " ".join(line.split())
+
+
+def is_prose(line: str) -> bool:
+    """True for a line that reads as a paragraph of running text."""
+    text = line.strip()
+    if len(text) < _MIN_PROSE:
+        return False
+    end = _KO_PROSE_END if _HANGUL.search(text) else _PROSE_END
+    if end.search(text):
+        return True
+    # A paragraph cut short (a saved page or feed that truncates its text) still reads as
+    # prose when it holds several sentences; menus, credits and captions do not.
+    return len(text) >= 2 * _MIN_PARAGRAPH and len(_SENTENCE_BREAK.findall(text)) >= 2
+
+
+def is_caption(line: str) -> bool:
+    """True for a photo caption or a caption with its photo credit."""
+    return _caption_rule(line) is not None
+
+
+def _caption_rule(line: str) -> str | None:
+    text = line.strip()
+    if len(text) >= _MIN_CAPTION and text.endswith("다") and " " in text:
+        return "caption (no full stop)"
+    if _CREDIT_TAIL.search(text) and not _PROSE_END.search(text):
+        return "caption (photo credit)"
+    return None
+
+
+def is_widget_row(line: str) -> bool:
+    """True for share/print/font-size/reaction/comment rows and other button labels."""
+    words = re.findall(r"[\w가-힣]+", line.lower())
+    words = [w for w in words if not w.isdigit()]
+    if not words or len(words) > 12:
+        return False
+    hits = sum(1 for w in words if w in _WIDGET_WORDS or w.rstrip("0123456789") in _WIDGET_WORDS)
+    return hits / len(words) >= 0.5
+
+
+def is_boilerplate(line: str, title: str = "") -> bool:
+    """True for a line that is page furniture whatever its neighbours are."""
+    return boilerplate_rule(line, title) is not None
+
+
+_PATTERNS = (
+    ("email", _EMAIL_ONLY),
+    ("byline", _BYLINE),
+    ("credits", _CREDITS),
+    ("date line", _DATE_LINE),
+    ("domain", _BARE_DOMAIN),
+)
+
+
+def boilerplate_rule(line: str, title: str = "") -> str | None:
+    """The rule by which a line is page furniture whatever its neighbours are, or None."""
+    text = _norm(line)
+    if not text or _NUMBER_ONLY.match(text):
+        return "empty or number"
+    if title and (text == title or (text.startswith(title + " ") and len(text) - len(title) < 40)):
+        return "headline"  # the headline itself, or its "title - Outlet (site)" link-card form
+    if len(text) < 120 and _SKIP_NAV.search(text):
+        return "navigation"
+    if len(text) < 120 and _COPYRIGHT.search(text):
+        return "copyright"
+    for name, rx in _PATTERNS:
+        if rx.match(text):
+            return name
+    if is_widget_row(text):
+        return "share row"
+    return _caption_rule(text)
+
+
+def _repeated(lines: list[str]) -> set[int]:
+    # A short line seen twice on one page is furniture (alt text + caption, headlines, the
+    # same "most read" list in two places): every copy goes. A paragraph seen twice keeps
+    # its first copy. A cut-off copy of a longer line is a link-preview card quoting it.
+    normed = [_norm(x) for x in lines]
+    counts = Counter(x for x in normed if x)
+    dropped: set[int] = set()
+    seen: set[str] = set()
+    for i, text in enumerate(normed):
+        if text and counts[text] > 1 and (not is_prose(text) or text in seen):
+            dropped.add(i)
+        seen.add(text)
+    long_lines = sorted({x for x in counts if len(x) >= _MIN_PROSE}, key=len)
+    for i, short in enumerate(long_lines):
+        if any(other.startswith(short) for other in long_lines[i + 1 :]):
+            dropped.update(j for j, text in enumerate(normed) if text == short)
+    return dropped
+
+
+def _list_blocks(lines: list[str]) -> set[int]:
+    # Under a "most read"/"related" heading everything up to the next paragraph is a list;
+    # a one-sentence teaser there still reads as prose, so the paragraph must be longer.
+    dropped: set[int] = set()
+    inside = False
+    for i, line in enumerate(lines):
+        text = _norm(line)
+        if not text:
+            continue
+        if len(text) <= 30 and _LIST_HEADING.search(text) and not is_prose(text):
+            inside = True
+            dropped.add(i)
+        elif inside and is_prose(text) and len(text) >= _MIN_PARAGRAPH:
+            inside = False
+        elif inside:
+            dropped.add(i)
+    return dropped
+
+
+def clean_lines(lines: list[str], title: str = "") -> list[int]:
+    """Return the indexes of the lines that form the article body, in order."""
+    return [i for i, rule in enumerate(line_rules(lines, title)) if rule is None]
+
+
+def line_rules(lines: list[str], title: str = "") -> list[str | None]:
+    """For each line, the rule that drops it from the body, or None for a line kept."""
+    title = _norm(title)
+    repeated = _repeated(lines)
+    listed = _list_blocks(lines)
+    rules: list[str | None] = []
+    for i, line in enumerate(lines):
+        if i in listed:
+            rules.append("list block")
+        elif i in repeated:
+            rules.append("repeated")
+        else:
+            rules.append(boilerplate_rule(line, title))
+    prose = [i for i, rule in enumerate(rules) if rule is None and is_prose(lines[i])]
+    if prose:
+        # The story runs from its first to its last prose paragraph; short lines inside that
+        # span are subheads and list items, short lines outside it are menus and credits.
+        first, last = prose[0], prose[-1]
+        rules = [
+            "outside the story" if rule is None and not first <= i <= last else rule
+            for i, rule in enumerate(rules)
+        ]
+    # A short text (a JSONL snippet, a one-line note) has no prose to anchor on.
+    return rules
