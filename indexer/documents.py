@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from indexer import metadata
-from indexer.cleaning import clean_lines
+from indexer.cleaning import clean_lines, line_rules
 from indexer.decoding import DecodeError, decode_bytes, normalise_text
 from indexer.extract import main_content_lines, parse_html, visible_lines
 
@@ -278,12 +278,21 @@ def _load_jsonl(path: Path, rel: str) -> Iterator[Article | Rejected]:
         yield item
 
 
+def record_rules(record: dict[str, Any]) -> tuple[list[str], list[str | None]]:
+    """A JSONL record's text lines and, for each, the cleaning rule that drops it (or None)."""
+    lines = normalise_text(record["text"]).split("\n")
+    rules = line_rules(lines, str(record.get("title") or ""))
+    if all(rule is not None for rule in rules):
+        # Text given in JSONL is meant as the article: never all of it furniture.
+        rules = [None] * len(lines)
+    return lines, rules
+
+
 def _from_record(record: dict[str, Any]) -> _Parsed:
     text = normalise_text(record["text"])
-    lines = text.split("\n")
-    # Text given in JSONL is meant as the article; cleaning may only trim furniture off it.
-    kept = clean_lines(lines, str(record.get("title") or "")) or range(len(lines))
-    body = "\n".join(lines[i].strip() for i in kept if lines[i].strip())
+    lines, rules = record_rules(record)
+    kept = (x.strip() for x, rule in zip(lines, rules, strict=True) if rule is None)
+    body = "\n".join(x for x in kept if x)
     declared: dict[str, Any] = {}
     for key in ("title", "outlet", "author", "url"):
         if isinstance(record.get(key), str) and record[key].strip():
