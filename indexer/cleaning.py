@@ -29,6 +29,10 @@ _SKIP_NAV = re.compile(
 _COPYRIGHT = re.compile(
     r"무단\s*전재|재배포\s*금지|저작권자|copyright|all rights reserved|ⓒ|©|\(c\)\s*\d{4}", re.I
 )
+# What makes a line a copyright notice and not a sentence that mentions copyright.
+_NOTICE = re.compile(r"무단\s*전재|재배포|저작권자|all rights reserved|ⓒ|©|\(c\)\s*\d{4}", re.I)
+# A source line under a press release: "*source : 대한민국 정책브리핑 보도자료", "출처: ...".
+_SOURCE_LINE = re.compile(r"^[*※]?\s*(?:source|출처|자료\s*제공)\s*[:：]", re.I)
 _EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 _EMAIL_ONLY = re.compile(rf"^[<(\[]?{_EMAIL}[>)\]]?$")
 # "홍길동 기자", "[서울=뉴스1] 홍길동 기자 = ", "이소연 기자 soyeon@...", "By Jane Doe, Seoul"
@@ -78,6 +82,24 @@ _CREDIT_TAIL = re.compile(
 )
 
 
+# Broadcast transcripts: anchor, reporter and interview markers on a line of their own
+# ("◀ 앵커 ▶", "[리포트]", "<기자>", "[업계 관계자]", "[뉴스데스크]◀ 앵커 ▶"), optionally with
+# the speaker's name and title ("◀ 인터뷰 ▶ 홍길동/서울시민"). They are the story's own text.
+_LABEL = r"(?:\[[^\[\]]{1,15}\]|<[^<>]{1,15}>|◀[^◀▶]{1,15}▶|【[^【】]{1,15}】|［[^［］]{1,15}］)"
+_SPEAKER = re.compile(
+    rf"^(?:{_LABEL}\s*)+(?:[가-힣]{{1,5}}(?:\s[가-힣]{{1,2}})?\s?/\s?[^/]{{1,30}})?$"
+)
+# A line that ends as a spoken or written Korean sentence does, or an English one.
+_SENTENCE_END = re.compile(r"(?:[다요죠]\.|요\?|[.!?])[\"'\u201d\u2019)\]]*$")
+# The same without plain questions: headlines ask ("...넘어갈까?") but do not state with a
+# stop, nor ask politely as speech does ("...생각하십니까?", "...했나요?").
+_STATEMENT_END = re.compile(r"(?:[.!。]|(?:니까|[요죠])\?)[\"'\u201d\u2019)\]]*$")
+
+
+# Marks that open a subhead or a list item in Korean news.
+_BULLETS = frozenset("▽◇◆■□▲△●○◎※☞")
+
+
 def _norm(line: str) -> str:
     return " ".join(line.split())
 
@@ -111,6 +133,9 @@ def _caption_rule(line: str) -> str | None:
 
 def is_widget_row(line: str) -> bool:
     """True for share/print/font-size/reaction/comment rows and other button labels."""
+    text = line.strip()
+    if _SENTENCE_END.search(text) or text[:1] in _BULLETS:
+        return False  # "다음 소식입니다." is speech, "▽추천 방식" a subhead: not buttons
     words = re.findall(r"[\w가-힣]+", line.lower())
     words = [w for w in words if not w.isdigit()]
     if not words or len(words) > 12:
@@ -133,6 +158,17 @@ _PATTERNS = (
 )
 
 
+def ends_as_sentence(line: str) -> bool:
+    """True for a line closed as a sentence is ("...했다.", "...했습니다.", "...said.")."""
+    return bool(_STATEMENT_END.search(line.strip()))
+
+
+def is_speaker_line(line: str) -> bool:
+    """True for a transcript's anchor, reporter or interview marker line."""
+    text = _norm(line)
+    return len(text) <= 60 and bool(_SPEAKER.match(text))
+
+
 def boilerplate_rule(line: str, title: str = "") -> str | None:
     """The rule by which a line is page furniture whatever its neighbours are, or None."""
     text = _norm(line)
@@ -142,13 +178,18 @@ def boilerplate_rule(line: str, title: str = "") -> str | None:
         return "headline"  # the headline itself, or its "title - Outlet (site)" link-card form
     if len(text) < 120 and _SKIP_NAV.search(text):
         return "navigation"
-    if len(text) < 120 and _COPYRIGHT.search(text):
+    notice = _NOTICE.search(text) or not _SENTENCE_END.search(text)
+    if len(text) < 120 and _COPYRIGHT.search(text) and notice:
         return "copyright"
+    if _SOURCE_LINE.match(text):
+        return "source line"
     for name, rx in _PATTERNS:
         if rx.match(text):
             return name
     if is_widget_row(text):
         return "share row"
+    if is_speaker_line(text):
+        return None
     return _caption_rule(text)
 
 
@@ -161,7 +202,9 @@ def _repeated(lines: list[str]) -> set[int]:
     dropped: set[int] = set()
     seen: set[str] = set()
     for i, text in enumerate(normed):
-        if text and counts[text] > 1 and (not is_prose(text) or text in seen):
+        # A transcript names its speakers again and again: their markers stay.
+        again = counts[text] > 1 and (not is_prose(text) or text in seen)
+        if text and again and not is_speaker_line(text):
             dropped.add(i)
         seen.add(text)
     long_lines = sorted({x for x in counts if len(x) >= _MIN_PROSE}, key=len)
@@ -190,32 +233,96 @@ def _list_blocks(lines: list[str]) -> set[int]:
     return dropped
 
 
-def clean_lines(lines: list[str], title: str = "") -> list[int]:
+# Rules that need the page around a line to be right: a short line outside the story, a line
+# repeated, a list under a "most read" heading, a number alone, a caption told by its missing
+# full stop. Article text (``TEXT``) keeps all of these; a saved page (``PAGE``) applies them.
+PAGE, TEXT = "page", "text"
+_PAGE_ONLY = frozenset(
+    {"outside the story", "repeated", "list block", "empty or number", "caption (no full stop)"}
+)
+# Lines that show a text is a saved page, not article text: share rows, navigation, copyright
+# notices, "most read" headings, date stamps, bare web addresses.
+_FURNITURE = frozenset({"share row", "navigation", "copyright", "date line", "domain"})
+_HEADING_ONLY = re.compile(
+    r"^\W*(?:많이\s*본|인기|랭킹|추천|관련|최신|주요|지금\s*뜨는|함께\s*(?:보면|볼))\s*"
+    r"(?:뉴스|기사|포토|영상|동영상|콘텐츠)?\s*(?:좋은\s*기사)?\W*$"
+    r"|^\W*(?:most (?:read|popular|viewed)|related|recommended|trending|top stories)\W*$",
+    re.I,
+)
+PAGE_EVIDENCE_LINES = 3
+PAGE_EVIDENCE_KINDS = 2
+
+
+def text_kind(lines: list[str]) -> str:
+    """``PAGE`` if article text carries furniture of a saved page, else ``TEXT``.
+
+    JSONL records from a crawler or a dataset are usually article text; one that holds at
+    least three furniture lines of two kinds (a share row and a copyright notice, say) is a
+    page saved into a record, and is cleaned as one.
+    """
+    kinds: Counter[str] = Counter()
+    for line in lines:
+        text = _norm(line)
+        if not text:
+            continue
+        rule = "list heading" if _HEADING_ONLY.match(text) else boilerplate_rule(text)
+        if rule in _FURNITURE or rule == "list heading":
+            kinds[rule] += 1
+    page = sum(kinds.values()) >= PAGE_EVIDENCE_LINES and len(kinds) >= PAGE_EVIDENCE_KINDS
+    return PAGE if page else TEXT
+
+
+def clean_lines(lines: list[str], title: str = "", kind: str = PAGE) -> list[int]:
     """Return the indexes of the lines that form the article body, in order."""
-    return [i for i, rule in enumerate(line_rules(lines, title)) if rule is None]
+    return [i for i, rule in enumerate(line_rules(lines, title, kind)) if rule is None]
 
 
-def line_rules(lines: list[str], title: str = "") -> list[str | None]:
-    """For each line, the rule that drops it from the body, or None for a line kept."""
+def line_rules(lines: list[str], title: str = "", kind: str = PAGE) -> list[str | None]:
+    """For each line, the rule that drops it from the body, or None for a line kept.
+
+    A saved page (``PAGE``) goes through every rule. Article text (``TEXT``) loses only lines
+    with positive evidence of their own (a share row, a copyright notice, a byline, a photo
+    credit), never a line merely for being short or where it stands.
+    """
     title = _norm(title)
+    if kind == TEXT:
+        rules = [boilerplate_rule(line, title) for line in lines]
+        return [None if rule in _PAGE_ONLY else rule for rule in rules]
     repeated = _repeated(lines)
     listed = _list_blocks(lines)
     rules: list[str | None] = []
     for i, line in enumerate(lines):
-        if i in listed:
+        if is_speaker_line(line) and boilerplate_rule(line, title) is None:
+            rules.append(None)
+        elif i in listed:
             rules.append("list block")
         elif i in repeated:
             rules.append("repeated")
         else:
             rules.append(boilerplate_rule(line, title))
-    prose = [i for i, rule in enumerate(rules) if rule is None and is_prose(lines[i])]
-    if prose:
-        # The story runs from its first to its last prose paragraph; short lines inside that
-        # span are subheads and list items, short lines outside it are menus and credits.
-        first, last = prose[0], prose[-1]
-        rules = [
-            "outside the story" if rule is None and not first <= i <= last else rule
-            for i, rule in enumerate(rules)
-        ]
-    # A short text (a JSONL snippet, a one-line note) has no prose to anchor on.
-    return rules
+    anchors = [
+        i
+        for i, rule in enumerate(rules)
+        if rule is None and (is_prose(lines[i]) or is_speaker_line(lines[i]))
+    ]
+    if not anchors:
+        # A short text (a JSONL snippet, a one-line note) has no prose to anchor on.
+        return rules
+    # The story runs from its first to its last prose paragraph (or transcript marker), and on
+    # over the spoken sentences next to it ("MBC뉴스 홍길동입니다."); short lines inside that
+    # span are subheads and list items, short lines outside it are menus and credits.
+    first, last = anchors[0], anchors[-1]
+    while first > 0 and _continues(lines[first - 1], rules[first - 1]):
+        first -= 1
+    while last + 1 < len(lines) and _continues(lines[last + 1], rules[last + 1]):
+        last += 1
+    return [
+        "outside the story" if rule is None and not first <= i <= last else rule
+        for i, rule in enumerate(rules)
+    ]
+
+
+def _continues(line: str, rule: str | None) -> bool:
+    """True for a line the story's span may grow over: blank, or a kept spoken sentence."""
+    text = line.strip()
+    return not text or (rule is None and _HANGUL.search(text) and _SENTENCE_END.search(text))

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from indexer import metadata
-from indexer.cleaning import clean_lines, line_rules
+from indexer.cleaning import clean_lines, line_rules, text_kind
 from indexer.decoding import DecodeError, decode_bytes, normalise_text
 from indexer.extract import main_content_lines, parse_html, visible_lines
 
@@ -281,7 +281,8 @@ def _load_jsonl(path: Path, rel: str) -> Iterator[Article | Rejected]:
 def record_rules(record: dict[str, Any]) -> tuple[list[str], list[str | None]]:
     """A JSONL record's text lines and, for each, the cleaning rule that drops it (or None)."""
     lines = normalise_text(record["text"]).split("\n")
-    rules = line_rules(lines, str(record.get("title") or ""))
+    # A record is article text unless it carries a saved page's furniture (cleaning.text_kind).
+    rules = line_rules(lines, str(record.get("title") or ""), text_kind(lines))
     if all(rule is not None for rule in rules):
         # Text given in JSONL is meant as the article: never all of it furniture.
         rules = [None] * len(lines)

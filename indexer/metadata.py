@@ -16,7 +16,7 @@ from typing import Any
 
 import lxml.html
 
-from indexer.cleaning import is_boilerplate, is_prose
+from indexer.cleaning import ends_as_sentence, is_boilerplate, is_prose, is_speaker_line
 
 METADATA_NAME = "metadata.json"
 FIELDS = ("title", "outlet", "author", "published", "url", "lang", "summit")
@@ -110,8 +110,14 @@ def detect_lang(text: str) -> tuple[str, ...]:
 
 
 def derive_title(body: str) -> str:
-    """First line of the text, cut to its first sentence and at most 100 characters."""
-    first = next((line.strip() for line in body.split("\n") if line.strip()), "")
+    """First line of the text, cut to its first sentence and at most 100 characters.
+
+    A transcript's opening marker ("◀ 앵커 ▶") and a short opener ("다음 소식입니다.") are
+    passed over for the first line that can say what the article is about.
+    """
+    lines = [line.strip() for line in body.split("\n") if line.strip()]
+    said = [x for x in lines if not is_speaker_line(x)]
+    first = next((x for x in said if len(x) >= 10), said[0] if said else lines[0] if lines else "")
     sentence = re.match(r".+?[.!?。](?=\s|$)", first)
     title = sentence.group(0) if sentence and len(sentence.group(0)) >= 10 else first
     if len(title) <= _TITLE_MAX:
@@ -126,10 +132,15 @@ def text_fields(lines: list[str], body: set[int]) -> dict[str, Any]:
     first_prose = min(body, default=next((i for i, x in enumerate(lines) if is_prose(x)), 0))
     # A headline is repeated on saved pages (tab title, h1, share cards); failing that it
     # is the longest line before the story that is not page furniture.
+    # Not a sentence (a transcript opens with spoken lines) nor a speaker's marker.
     heads = [
         x.strip()
         for x in lines[:first_prose]
-        if 10 <= len(x.strip()) <= 150 and not is_prose(x) and not is_boilerplate(x)
+        if 10 <= len(x.strip()) <= 150
+        and not is_prose(x)
+        and not is_boilerplate(x)
+        and not ends_as_sentence(x)
+        and not is_speaker_line(x)
     ]
     heads = [h for h in heads if h.count(" | ") < 2]  # "World | Business | Tech" menus
     if heads:

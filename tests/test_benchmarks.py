@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from indexer.analysis import HangulBigramTokenizer
-from indexer.benchmarks import DEFAULT_DATA, gen, percentile, quality, speed
+from indexer.benchmarks import DEFAULT_DATA, cleaning, gen, percentile, quality, speed
 from indexer.benchmarks.baselines import BASELINES, JiebaTokenizer
 from indexer.ranking import Settings
 from indexer.search import Library
@@ -175,3 +175,19 @@ def test_settings_options_reach_the_search(
     assert quality.main([*args, "--config", quality.PRODUCT, *options]) == 0
     assert seen == [Settings(min_match="1", gram_weight=0.0, phrase_weight=0.25)]
     assert "| Summit Search (product) |" in capsys.readouterr().out
+
+
+def test_cleaning_benchmark_counts_removals_by_rule(tmp_path: Path) -> None:
+    rows = [
+        {"id": "clean", "text": "정부가 23일 대책을 발표했다.\n다음 달부터 시행된다"},
+        {"id": "byline", "text": "정부가 23일 대책을 발표했다.\n홍길동 기자"},
+    ]
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    found = cleaning.measure(corpus, "tiny")
+    # Characters without whitespace: 14 + 9 in the first, 14 + 5 in the second.
+    assert (found.articles, found.chars, found.removed) == (2, 42, 5)
+    assert (found.over_10, found.over_30) == (1, 0)
+    assert dict(found.by_rule_chars) == {"byline": 5}
+    assert found.worst == [(5 / 19, "byline")]
+    assert "| tiny | 2 | 42 | 11.905% | 1 | 0 |" in cleaning.markdown([found])

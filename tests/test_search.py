@@ -260,3 +260,9 @@ def test_byline_is_searched_in_either_script(tmp_path: Path) -> None:
         result = library.search(query)
         assert ([h.id for h in result.hits], result.total) == (["a.txt"], 1), query
     assert library.search("김철수").hits[0].author == "김철수(金哲洙)"
+
+
+@pytest.mark.parametrize("word", ["타스만", "오타니", "화나요", "오피니언", "jisung"])
+def test_a_word_only_in_a_seed_sidebar_finds_nothing(library: Library, word: str) -> None:
+    result = library.search(word)
+    assert (result.total, result.relaxed_total, result.hits) == (0, 0, [])

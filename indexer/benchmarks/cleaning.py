@@ -92,7 +92,7 @@ def markdown(results: Sequence[Removals]) -> str:
     ]
     for r in results:
         lines.append(
-            f"| {r.collection} | {r.articles} | {r.chars} | {r.share:.2%} | {r.over_10} "
+            f"| {r.collection} | {r.articles} | {r.chars} | {r.share:.3%} | {r.over_10} "
             f"| {r.over_30} |"
         )
     lines.append(f"| target | | | <= {TARGET_REMOVED:.1%} | 0 | 0 |")
