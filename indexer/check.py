@@ -8,7 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.documents import Article, iter_documents
+from indexer.config import Config
+from indexer.discover import iter_documents
+from indexer.documents import Article
+from indexer.sources import Library
 from indexer.store import IndexError_, open_index
 
 # Problems of one kind shown in full; the rest are counted, so a broken index stays readable.
@@ -62,9 +65,13 @@ class CheckReport:
         return out
 
 
-def check_index(index_dir: Path, sources: Sequence[Path] | None = None) -> CheckReport:
-    """Read the whole index at ``index_dir``; compare it with ``sources`` unless None."""
+def check_index(config: Config, sources: Sequence[Path] | None = None) -> CheckReport:
+    """Read the whole index of ``config``; compare it with ``sources`` and the library.
+
+    With ``sources`` None, only the index is read.
+    """
     report = CheckReport()
+    index_dir = config.index_dir
     try:
         indexed = _read_documents(index_dir, report)
     except IndexError_:
@@ -73,7 +80,13 @@ def check_index(index_dir: Path, sources: Sequence[Path] | None = None) -> Check
         report.problems.append(Problem("unreadable index", str(index_dir), _why(exc)))
         return report
     if sources is not None:
-        _compare(indexed, sources, report)
+        library = Library(config.library_dir)
+        folders = [*sources, config.library_dir] if config.library_dir.is_dir() else [*sources]
+        _compare(indexed, folders, report)
+        for rel in library.staged():
+            report.problems.append(
+                Problem("unfinished upload", rel, "the next indexing job finishes it")
+            )
     return report
 
 

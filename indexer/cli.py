@@ -1,4 +1,8 @@
-"""The ``summit-search`` command: thin click wrappers over the indexer and the web server."""
+"""The ``summit-search`` command: thin click wrappers over the indexer.
+
+``webui`` adds its ``serve`` command to this group (``webui.cli``), so the indexer never
+imports the web front end.
+"""
 
 from __future__ import annotations
 
@@ -9,28 +13,34 @@ from pathlib import Path
 
 import click
 
-from indexer import store
-from indexer.config import CORPUS_DIR, default_index_dir
+from indexer import ingest, store
+from indexer.check import check_index
+from indexer.config import Config
 from indexer.notices import Notice
 from indexer.results import SearchResult
 from indexer.search import Library
+from indexer.sources import LibraryError
+from indexer.stats import stats as index_stats
 
 INDEX_OPTION = click.option(
     "--index",
     "index_dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Index folder [default: $SUMMIT_SEARCH_INDEX or ~/.local/share/summit-search/index].",
+    help="Index folder [default: $SUMMIT_SEARCH_INDEX or ~/.local/share/summit-search/index]; "
+    "the source library is the folder `library` beside it.",
 )
 
 
-def _index_dir(value: Path | None) -> Path:
-    return value if value is not None else default_index_dir()
+def config_for(index_dir: Path | None, **overrides: object) -> Config:
+    """The settings for one command: defaults, the environment, then its options."""
+    return Config.from_env(index_dir=index_dir, **overrides)
 
 
 def _library(index_dir: Path | None) -> Library:
+    config = config_for(index_dir)
     try:
-        return Library(_index_dir(index_dir))
+        return Library(config.index_dir, settings=config.search)
     except store.IndexError_ as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -43,22 +53,35 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @INDEX_OPTION
-@click.option("--rebuild", is_flag=True, help="Delete the index and build it anew.")
+@click.option(
+    "--rebuild", is_flag=True, help="Delete the index and build it anew (the library included)."
+)
 @click.option("--prune", is_flag=True, help="Remove articles whose files are gone.")
-def index(paths: tuple[Path, ...], index_dir: Path | None, rebuild: bool, prune: bool) -> None:
-    """Add new and changed articles from PATHS (default: the bundled corpus)."""
-    target = _index_dir(index_dir)
-    sources = list(paths) or [CORPUS_DIR]
-    report = run_index(target, sources, rebuild=rebuild, prune=prune)
+@click.option(
+    "--commit-every",
+    type=click.IntRange(1),
+    default=None,
+    help="Articles per commit [default: $SUMMIT_SEARCH_COMMIT_EVERY or 5000].",
+)
+def index(
+    paths: tuple[Path, ...],
+    index_dir: Path | None,
+    rebuild: bool,
+    prune: bool,
+    commit_every: int | None,
+) -> None:
+    """Add new and changed articles from PATHS (default: the source folders and the library)."""
+    config = config_for(index_dir, commit_every=commit_every)
+    report = run_index(config, list(paths) or None, rebuild=rebuild, prune=prune)
     for failure in report.failed:
         click.echo(f"failed: {failure.source}: {failure.reason}", err=True)
-    click.echo(f"{target}: {report.summary()}")
+    click.echo(f"{config.index_dir}: {report.summary()}")
     if report.failed:
         sys.exit(1)
 
 
-def run_index(target: Path, sources: list[Path], **kwargs: bool) -> store.IndexReport:
-    """Index ``sources`` into ``target`` with a progress bar on a terminal."""
+def run_index(config: Config, paths: list[Path] | None, **kwargs: bool) -> ingest.IndexReport:
+    """Index ``paths`` (None: the source folders and the library) with a progress bar."""
     bar = None
     show = sys.stderr.isatty()
 
@@ -77,12 +100,29 @@ def run_index(target: Path, sources: list[Path], **kwargs: bool) -> store.IndexR
         click.echo(message, err=True)
 
     try:
-        return store.index_paths(target, sources, progress=progress, on_wait=waiting, **kwargs)
-    except store.IndexError_ as exc:
+        return ingest.index_sources(config, paths, progress=progress, on_wait=waiting, **kwargs)
+    except (store.IndexError_, LibraryError) as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@INDEX_OPTION
+def add(files: tuple[Path, ...], index_dir: Path | None) -> None:
+    """Keep FILES in the source library and index them, as an upload does."""
+    config = config_for(index_dir)
+    try:
+        report = ingest.add_files(config, [(f.name, f.read_bytes()) for f in files])
+    except (store.IndexError_, LibraryError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    for failure in report.failed:
+        click.echo(f"failed: {failure.source}: {failure.reason}", err=True)
+    click.echo(f"{config.index_dir}: {report.summary()}")
+    if report.failed:
+        sys.exit(1)
 
 
 @main.command()
@@ -201,10 +241,10 @@ def _result_json(result) -> dict:
 @click.argument("ids", nargs=-1, required=True)
 @INDEX_OPTION
 def remove(ids: tuple[str, ...], index_dir: Path | None) -> None:
-    """Remove the articles with these IDS."""
+    """Remove the articles with these IDS (and their library copies)."""
     try:
-        present = store.remove_ids(_index_dir(index_dir), list(ids))
-    except store.IndexError_ as exc:
+        present = ingest.remove_ids(config_for(index_dir), list(ids))
+    except (store.IndexError_, LibraryError) as exc:
         raise click.ClickException(str(exc)) from exc
     for doc_id in ids:
         click.echo(f"{'removed' if doc_id in present else 'not found'}: {doc_id}")
@@ -218,7 +258,7 @@ def remove(ids: tuple[str, ...], index_dir: Path | None) -> None:
 def stats(index_dir: Path | None, as_json: bool) -> None:
     """Show what the index holds."""
     try:
-        info = store.stats(_index_dir(index_dir))
+        info = index_stats(config_for(index_dir).index_dir)
     except store.IndexError_ as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
@@ -232,33 +272,17 @@ def stats(index_dir: Path | None, as_json: bool) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @INDEX_OPTION
 def check(paths: tuple[Path, ...], index_dir: Path | None) -> None:
-    """Read every stored article and posting; compare with PATHS (default: the bundled corpus).
+    """Read every stored article and posting; compare with PATHS and the library.
 
-    Give the same PATHS as to `index`: article ids are file names relative to them.
+    PATHS default to the source folders. Give the same PATHS as to `index`: article ids are
+    file names relative to them.
     """
-    from indexer.check import check_index
-
+    config = config_for(index_dir)
     try:
-        report = check_index(_index_dir(index_dir), list(paths) or [CORPUS_DIR])
+        report = check_index(config, list(paths) or list(config.source_dirs))
     except store.IndexError_ as exc:
         raise click.ClickException(str(exc)) from exc
     for line in report.lines():
         click.echo(line)
     if not report.ok:
         sys.exit(1)
-
-
-@main.command()
-@INDEX_OPTION
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
-def serve(index_dir: Path | None, host: str, port: int) -> None:
-    """Serve the search UI under waitress (builds the index from the corpus if missing)."""
-    from webui.serve import serve as run_server
-
-    target = _index_dir(index_dir)
-    if not store.index_exists(target):
-        click.echo(f"no index at {target}; building it from {CORPUS_DIR}", err=True)
-        report = run_index(target, [CORPUS_DIR])
-        click.echo(f"{target}: {report.summary()}", err=True)
-    run_server(target, host, port)

@@ -1,17 +1,91 @@
-"""Where things live by default: the bundled corpus and the per-user index location."""
+"""The product's settings, declared once: built from defaults, the environment and options.
+
+Nothing reads the environment at import. The CLI and ``webui.create_app`` each build one
+``Config`` when they start (``Config.from_env``), override what their options say, and pass it
+down; the benchmarks build their own.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from indexer.ranking import Settings
+
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
+# The environment variables ``Config.from_env`` reads (the web front end reads its own too).
+ENV_VARS = (
+    "SUMMIT_SEARCH_INDEX",
+    "SUMMIT_SEARCH_LIBRARY",
+    "SUMMIT_SEARCH_SOURCE_DIRS",
+    "SUMMIT_SEARCH_COMMIT_EVERY",
+    "SUMMIT_SEARCH_WORKERS",
+    "XDG_DATA_HOME",
+)
+
+
+def default_workers() -> int:
+    """Analysis worker processes: two, leaving room for the writer; one on a one-core machine."""
+    return min(2, os.cpu_count() or 1)
+
+
+def default_data_dir(environ: Mapping[str, str]) -> Path:
+    """``$XDG_DATA_HOME/summit-search`` (``~/.local/share/summit-search``)."""
+    home = environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(home) / "summit-search"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Where the index and the source library live, what to index, and how."""
+
+    # The Whoosh index.
+    index_dir: Path
+    # Uploaded and pasted articles, kept as files so that a rebuild never loses them.
+    library_dir: Path
+    # Folders that `index` without paths (and the admin page's reindex) reads.
+    source_dirs: tuple[Path, ...] = (CORPUS_DIR,)
+    # Articles per commit: a crash loses at most the batch under way, never what was committed.
+    commit_every: int = 5000
+    # Analysis worker processes for large jobs; below 2, analysis runs in the indexing process.
+    workers: int = field(default_factory=default_workers)
+    # How queries are matched and weighed.
+    search: Settings = field(default_factory=Settings)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Config:
+        """Defaults, then ``SUMMIT_SEARCH_*`` variables, then ``overrides`` (None ignored)."""
+        env = os.environ if environ is None else environ
+        data = default_data_dir(env)
+        index_dir = Path(env["SUMMIT_SEARCH_INDEX"]) if env.get("SUMMIT_SEARCH_INDEX") else None
+        values: dict[str, object] = {
+            "index_dir": index_dir or data / "index",
+        }
+        if env.get("SUMMIT_SEARCH_LIBRARY"):
+            values["library_dir"] = Path(env["SUMMIT_SEARCH_LIBRARY"])
+        if env.get("SUMMIT_SEARCH_SOURCE_DIRS"):
+            values["source_dirs"] = _paths(env["SUMMIT_SEARCH_SOURCE_DIRS"])
+        if env.get("SUMMIT_SEARCH_COMMIT_EVERY"):
+            values["commit_every"] = int(env["SUMMIT_SEARCH_COMMIT_EVERY"])
+        if env.get("SUMMIT_SEARCH_WORKERS"):
+            values["workers"] = int(env["SUMMIT_SEARCH_WORKERS"])
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls.at(**values)  # type: ignore[arg-type]
+
+    @classmethod
+    def at(cls, index_dir: Path, library_dir: Path | None = None, **values: object) -> Config:
+        """A config for ``index_dir``; the library defaults to ``library`` beside the index."""
+        index_dir = Path(index_dir)
+        library = Path(library_dir) if library_dir else index_dir.parent / "library"
+        return cls(index_dir=index_dir, library_dir=library, **values)  # type: ignore[arg-type]
+
+
+def _paths(value: str) -> tuple[Path, ...]:
+    return tuple(Path(p) for p in value.split(os.pathsep) if p)
 
 
 def default_index_dir() -> Path:
-    """``$SUMMIT_SEARCH_INDEX``, else ``$XDG_DATA_HOME/summit-search/index`` (~/.local/share)."""
-    explicit = os.environ.get("SUMMIT_SEARCH_INDEX")
-    if explicit:
-        return Path(explicit)
-    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(data_home) / "summit-search" / "index"
+    """The index folder the environment names (for callers that need nothing else)."""
+    return Config.from_env().index_dir

@@ -18,11 +18,10 @@ import codecs
 import hashlib
 import itertools
 import json
-import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from indexer import metadata
@@ -32,8 +31,6 @@ from indexer.extract import main_content_lines, parse_html, visible_lines
 
 MAX_BYTES = 20 * 1024 * 1024
 SUFFIXES = frozenset({".txt", ".html", ".htm", ".jsonl"})
-# Files that configure the corpus and sit beside the articles without being news.
-SIDECAR_NAMES = frozenset({metadata.METADATA_NAME, "aliases.txt"})
 
 
 @dataclass(frozen=True)
@@ -64,77 +61,23 @@ class Rejected:
     reason: str
 
 
-def _relpath(path: Path, root: Path) -> str:
+def relpath(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` as a POSIX path (its name if it is not under it)."""
     try:
         return path.relative_to(root).as_posix()
     except ValueError:
         return path.name
 
 
-def discover(paths: Sequence[Path]) -> Iterator[tuple[Path, Path]]:
-    """Yield (file, root) for every .txt/.html/.htm/.jsonl file under the given files/dirs."""
-    seen: set[tuple[str, str]] = set()
-    for given in paths:
-        given = Path(given)
-        if given.is_file():
-            pairs: Iterator[tuple[Path, Path]] = iter([(given, given.parent)])
-        elif given.is_dir():
-            # One order for the whole tree, not os.walk's files-before-subdirectories.
-            found = sorted(_walk(given), key=lambda f: f.relative_to(given).parts)
-            pairs = ((f, given) for f in found)
-        else:
-            continue
-        for file, root in pairs:
-            if file.suffix.lower() in SUFFIXES and file.name not in SIDECAR_NAMES:
-                key = (str(file), str(root))
-                if key not in seen:
-                    seen.add(key)
-                    yield file, root
-
-
-def _walk(root: Path) -> Iterator[Path]:
-    # Symlinked directories are followed once each: a link back up the tree would loop.
-    # Hidden files and directories (.git, .venv, editor backups) are never articles.
-    visited: set[tuple[int, int]] = set()
-    for current, dirs, files in os.walk(root, followlinks=True, onerror=lambda _: None):
-        try:
-            st = os.stat(current)
-        except OSError:
-            dirs[:] = []
-            continue
-        if (st.st_dev, st.st_ino) in visited:
-            dirs[:] = []
-            continue
-        visited.add((st.st_dev, st.st_ino))
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            full = os.path.join(current, name)
-            # A broken or looping symlink is not a file, but it is yielded so that reading
-            # it reports why instead of it vanishing from the batch without a word.
-            if not name.startswith(".") and (os.path.isfile(full) or os.path.islink(full)):
-                yield Path(current) / name
-
-
-def iter_documents(paths: Sequence[Path]) -> Iterator[Article | Rejected]:
-    """discover + load_file for every file, plus a Rejected for each unusable metadata.json."""
-    reported: set[Path] = set()
-    for file, root in discover(paths):
-        if file.parent not in reported:
-            reported.add(file.parent)
-            _, error = metadata.read_metadata(file.parent)
-            if error:
-                yield Rejected(_relpath(file.parent / metadata.METADATA_NAME, root), error)
-        yield from load_file(file, root)
-
-
 def load_file(path: Path, root: Path) -> Iterator[Article | Rejected]:
-    """Read one file into articles (several for JSONL); never raises for bad input."""
-    rel = _relpath(path, root)
+    """Read one file into articles (several for JSONL, read line by line); never raises."""
+    rel = relpath(path, root)
     try:
-        size = path.stat().st_size
         if path.suffix.lower() == ".jsonl":
-            yield from _load_jsonl(path, rel)
+            sidecar, _ = metadata.read_metadata(path.parent)
+            yield from _jsonl_articles(rel, lambda: _jsonl_lines(path), sidecar)
             return
+        size = path.stat().st_size
         if size > MAX_BYTES:
             yield Rejected(rel, f"too large: {size} bytes (limit {MAX_BYTES})")
             return
@@ -142,21 +85,52 @@ def load_file(path: Path, root: Path) -> Iterator[Article | Rejected]:
     except OSError as exc:
         yield Rejected(rel, f"cannot read: {exc.strerror or exc}")
         return
-    is_html = path.suffix.lower() in (".html", ".htm")
+    sidecar, _ = metadata.read_metadata(path.parent)
+    yield from parse_file(rel, data, sidecar)
+
+
+def parse_file(
+    rel: str, data: bytes, sidecar: Mapping[str, dict[str, Any]] | None = None
+) -> list[Article | Rejected]:
+    """A file's bytes -> its articles, by the suffix of ``rel``; never raises for bad input.
+
+    ``rel`` is the file's path relative to its folder, which becomes the article's id (a JSONL
+    record's own ``id`` wins); ``sidecar`` holds that folder's metadata.json entries.
+    """
+    sidecar = sidecar or {}
+    suffix = PurePosixPath(rel).suffix.lower()
+    if suffix == ".jsonl":
+        return list(_jsonl_articles(rel, lambda: _byte_lines(data), sidecar))
+    if len(data) > MAX_BYTES:
+        return [Rejected(rel, f"too large: {len(data)} bytes (limit {MAX_BYTES})")]
+    is_html = suffix in (".html", ".htm")
     try:
         text = normalise_text(decode_bytes(data, html_page=is_html))
     except DecodeError as exc:
-        yield Rejected(rel, str(exc))
-        return
+        return [Rejected(rel, str(exc))]
     try:
         parsed = _from_html(text) if is_html else _from_text(text)
     except Exception as exc:  # one pathological page must not stop a whole indexing run
         parsed = _failure(exc)
     if isinstance(parsed, str):
-        yield Rejected(rel, parsed)
-        return
-    sidecar, _ = metadata.read_metadata(path.parent)
-    yield _build(parsed, sidecar.get(path.name, {}), rel, rel, data)
+        return [Rejected(rel, parsed)]
+    name = PurePosixPath(rel).name
+    return [_build(parsed, sidecar.get(name, {}), rel, rel, data)]
+
+
+def parse_record(
+    record: dict[str, Any], where: str, line: bytes, entry: Mapping[str, Any] | None = None
+) -> Article | Rejected:
+    """One JSONL record (already checked by ``check_record``) -> an article; never raises.
+
+    ``where`` names it in messages (``file#line``) and is its id when it has none; ``line`` is
+    its bytes, whose hash tells a changed record; ``entry`` its metadata.json fields.
+    """
+    ident = str(record.get("id", where))
+    try:
+        return _build(_from_record(record), dict(entry or {}), ident, where.split("#")[0], line)
+    except Exception as exc:  # as for files: one bad record must not stop the rest
+        return Rejected(where, _failure(exc))
 
 
 def _failure(exc: Exception) -> str:
@@ -229,7 +203,8 @@ def _jsonl_lines(path: Path) -> Iterator[tuple[int, bytes | None]]:
             yield number, line[3:] if number == 1 and line.startswith(codecs.BOM_UTF8) else line
 
 
-def _parse_jsonl_line(line: bytes) -> dict[str, Any] | str:
+def check_record(line: bytes) -> dict[str, Any] | str:
+    """One JSONL line as a record with a text, or why it is not one."""
     try:
         record = json.loads(line.decode("utf-8"))
     except UnicodeDecodeError:
@@ -246,22 +221,35 @@ def _parse_jsonl_line(line: bytes) -> dict[str, Any] | str:
     return record
 
 
-def _load_jsonl(path: Path, rel: str) -> Iterator[Article | Rejected]:
+def _byte_lines(data: bytes) -> Iterator[tuple[int, bytes | None]]:
+    for number, line in enumerate(data.split(b"\n"), 1):
+        line = line.rstrip(b"\r")
+        if len(line) > MAX_BYTES:
+            yield number, None
+            continue
+        yield number, line[3:] if number == 1 and line.startswith(codecs.BOM_UTF8) else line
+
+
+def _jsonl_articles(
+    rel: str,
+    lines: Callable[[], Iterator[tuple[int, bytes | None]]],
+    sidecar: Mapping[str, dict[str, Any]],
+) -> Iterator[Article | Rejected]:
+    # Two passes: the last line with an id wins, so the first pass finds where each id ends.
     last: dict[str, int] = {}
-    for number, line in _jsonl_lines(path):
+    for number, line in lines():
         if line and line.strip():
-            record = _parse_jsonl_line(line)
+            record = check_record(line)
             if isinstance(record, dict):
                 last[str(record.get("id", f"{rel}#{number}"))] = number
-    sidecar, _ = metadata.read_metadata(path.parent)
-    for number, line in _jsonl_lines(path):
+    for number, line in lines():
         where = f"{rel}#{number}"
         if line is None:
             yield Rejected(where, f"line too large (limit {MAX_BYTES} bytes)")
             continue
         if not line.strip():
             continue
-        record = _parse_jsonl_line(line)
+        record = check_record(line)
         if isinstance(record, str):
             yield Rejected(where, record)
             continue
@@ -269,13 +257,7 @@ def _load_jsonl(path: Path, rel: str) -> Iterator[Article | Rejected]:
         if last.get(ident) != number:
             yield Rejected(where, f"duplicate id {ident!r}: replaced by line {last.get(ident)}")
             continue
-        try:
-            item: Article | Rejected = _build(
-                _from_record(record), sidecar.get(ident, {}), ident, rel, line
-            )
-        except Exception as exc:  # as for files: one bad record must not stop the rest
-            item = Rejected(where, _failure(exc))
-        yield item
+        yield parse_record(record, where, line, sidecar.get(ident, {}))
 
 
 def record_rules(record: dict[str, Any]) -> tuple[list[str], list[str | None]]:

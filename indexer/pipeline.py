@@ -21,14 +21,12 @@ from whoosh.fields import Schema
 
 from indexer.schema import Analyzed, SummitText
 
-# Worker processes for a large job; 0 analyzes in-process. Two leave room for the writer on
-# a small machine, where more workers would only take turns on the same cores.
-WORKERS = int(os.environ.get("SUMMIT_SEARCH_WORKERS") or min(2, os.cpu_count() or 1))
 # Input below this size is analyzed in-process: worker start-up would cost more than it saves.
 PARALLEL_MIN_BYTES = 2_000_000
 # Articles analyzed ahead of the writer: enough to keep every worker busy, little memory.
 WINDOW = 64
 
+# The schema of a worker process, set once by its initializer: each worker serves one job.
 _schema: Schema | None = None
 
 
@@ -106,15 +104,18 @@ def _merge(
 
 
 @contextmanager
-def analysis(schema: Schema, input_bytes: int) -> Iterator[Analysis]:
-    """An ``Analysis`` with worker processes when the job is large enough to pay for them."""
-    if WORKERS < 2 or input_bytes < PARALLEL_MIN_BYTES:
+def analysis(schema: Schema, input_bytes: int, workers: int) -> Iterator[Analysis]:
+    """An ``Analysis`` with ``workers`` processes when the job is large enough to pay for them.
+
+    Fewer than two workers analyze in the writing process.
+    """
+    if workers < 2 or input_bytes < PARALLEL_MIN_BYTES:
         yield Analysis(schema, None)
         return
     # Spawned, not forked: the caller may be a threaded server, and a forked child would
     # inherit its locks in whatever state they were.
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(WORKERS, mp_context=context, initializer=_init, initargs=(schema,))
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init, initargs=(schema,))
     try:
         yield Analysis(schema, pool)
     finally:

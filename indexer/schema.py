@@ -10,6 +10,7 @@ from typing import Any
 from whoosh import fields
 
 from indexer.analysis import bigram_analyzer, summit_analyzer
+from indexer.documents import Article
 from indexer.korean import USERDICT
 
 # Bump when fields, their options or the analysis change: an index built with another
@@ -67,6 +68,33 @@ class SummitText(fields.TEXT):
         if isinstance(value, Analyzed):
             return iter(value.postings)
         return super().index(value, **kwargs)
+
+
+def to_document(article: Article, origin: str, schema: fields.Schema) -> dict[str, object]:
+    """The Whoosh document for ``article``, read from the file ``origin``."""
+    doc: dict[str, object] = {
+        "id": article.id,
+        # A title derived from the first sentence is shown but not indexed: the body already
+        # holds that sentence, and a boosted copy made first-sentence overlap decide rankings.
+        "title": "" if article.title_derived else article.title,
+        "_stored_title": article.title,
+        "body": body_for_index(article.body),
+        "_stored_body": article.body,
+        "raw": article.raw,
+        "outlet": article.outlet,
+        "author": article.author,
+        "lang": ",".join(article.lang),
+        "summit": ",".join(article.summit),
+        "url": article.url,
+        "source": origin,
+        "content_hash": article.content_hash,
+    }
+    if article.published is not None:
+        doc["published"] = article.published
+    for name, grams in GRAM_FIELDS.items():
+        if grams in schema:  # a baseline index (benchmarks) has no bigram fields
+            doc[grams] = doc[name]
+    return doc
 
 
 def build_schema() -> fields.Schema:

@@ -11,8 +11,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from indexer.config import CORPUS_DIR
-from indexer.store import index_paths
+from indexer import ingest
+from indexer.config import CORPUS_DIR, Config
 from webui import create_app
 
 ADMIN_TOKEN = "test-admin-token"
@@ -33,6 +33,16 @@ SCRIPT_ARTICLE = {
 }
 # A word found in the fixture article only.
 SCRIPT_QUERY = "escapecheck"
+
+
+def index_paths(index_dir: Path, paths: list[Path], **kwargs: object) -> ingest.IndexReport:
+    """Index ``paths`` into ``index_dir`` (its library beside it) through the one pipeline.
+
+    ``commit_every`` and ``workers`` go to the ``Config``; the rest to ``index_sources``.
+    """
+    settings = {k: kwargs.pop(k) for k in ("commit_every", "workers") if k in kwargs}
+    config = Config.at(index_dir, **settings)
+    return ingest.index_sources(config, list(paths), **kwargs)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="session")

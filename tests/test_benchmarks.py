@@ -1,4 +1,4 @@
-"""indexer.benchmarks: exact metrics on a hand-made collection, a quality slice, the generator's
+"""tests.bench: exact metrics on a hand-made collection, a quality slice, the generator's
 determinism and a small speed run (its figures are checked for shape, never for timing)."""
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from indexer.analysis import HangulBigramTokenizer
-from indexer.benchmarks import DEFAULT_DATA, cleaning, gen, percentile, quality, speed
-from indexer.benchmarks.baselines import BASELINES, JiebaTokenizer
 from indexer.ranking import Settings
 from indexer.search import Library
+from tests.bench import DEFAULT_DATA, cleaning, gen, percentile, quality, speed
+from tests.bench.baselines import BASELINES, JiebaTokenizer
 
 needs_data = pytest.mark.skipif(
     not (DEFAULT_DATA / "news-dev").is_dir(), reason="dev collections not beside the repo"

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from conftest import index_paths
 from whoosh import index as whoosh_index
 
 from indexer.cli import main
 from indexer.config import CORPUS_DIR
-from indexer.store import index_paths, open_index
+from indexer.store import open_index
 
 FIRST = "000_c757f4b4d642b6d7.txt"
 SECOND = "001_7ad3c6ee62ab7cbe.txt"

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from indexer.cli import main
+from indexer.config import ENV_VARS
 from webui import ENV_OVERRIDES
+from webui.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -42,7 +43,7 @@ def test_every_command_is_in_the_usage(name: str) -> None:
     "variable",
     sorted(
         [name for name, _ in ENV_OVERRIDES.values()]
-        + ["SUMMIT_SEARCH_INDEX", "SUMMIT_SEARCH_COMMIT_EVERY", "SUMMIT_SEARCH_WORKERS"]
+        + [name for name in ENV_VARS if name.startswith("SUMMIT_SEARCH_")]
     ),
 )
 def test_every_setting_is_documented(variable: str) -> None:

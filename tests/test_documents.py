@@ -12,7 +12,8 @@ import pytest
 
 from indexer import documents
 from indexer.cleaning import clean_lines
-from indexer.documents import Article, Rejected, discover, iter_documents, load_file
+from indexer.discover import discover, iter_documents
+from indexer.documents import Article, Rejected, load_file
 from indexer.extract import parse_html, visible_lines
 from indexer.metadata import derive_title, detect_lang, parse_date
 

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import index_paths
 from whoosh import query as Q
 
-from indexer import engine, store
-from indexer.config import CORPUS_DIR
+from indexer import engine, ingest
+from indexer.config import CORPUS_DIR, Config
 from indexer.notices import Notice
 from indexer.postings import SegmentCache
 from indexer.ranking import Settings, SummitBM25, bm25_idf, min_should_match
@@ -41,10 +42,10 @@ def segmented(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
     )
     index_dir = tmp_path_factory.mktemp("engine") / "index"
-    store.index_paths(index_dir, [src / "extra.jsonl"])
-    store.index_paths(index_dir, sorted(src.glob("00[0-2]*.txt")))
-    store.index_paths(index_dir, sorted(src.glob("00[34]*.txt")))
-    assert store.remove_ids(index_dir, ["extra-0", "001_7ad3c6ee62ab7cbe.txt"]) == [
+    index_paths(index_dir, [src / "extra.jsonl"])
+    index_paths(index_dir, sorted(src.glob("00[0-2]*.txt")))
+    index_paths(index_dir, sorted(src.glob("00[34]*.txt")))
+    assert ingest.remove_ids(Config.at(index_dir), ["extra-0", "001_7ad3c6ee62ab7cbe.txt"]) == [
         "extra-0",
         "001_7ad3c6ee62ab7cbe.txt",
     ]
@@ -92,7 +93,7 @@ def test_alias_spellings_score_as_one_term(tmp_path: Path) -> None:
     src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
     aliases = tmp_path / "aliases.txt"
     aliases.write_text("Anthropic = 앤트로픽\n", encoding="utf-8")
-    store.index_paths(tmp_path / "index", [src])
+    index_paths(tmp_path / "index", [src])
     settings = Settings(gram_weight=0.0)
     library = Library(tmp_path / "index", aliases_path=aliases, settings=settings)
     plan = library.plan("앤트로픽")
@@ -159,7 +160,7 @@ def spaced(tmp_path_factory: pytest.TempPathFactory) -> Library:
     tmp = tmp_path_factory.mktemp("spaced")
     src = tmp / "s.jsonl"
     src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
-    store.index_paths(tmp / "index", [src])
+    index_paths(tmp / "index", [src])
     return Library(tmp / "index", aliases_path=tmp / "none.txt")
 
 
@@ -236,7 +237,7 @@ def test_bigrams_score_but_never_match_alone(tmp_path: Path) -> None:
     ]
     src = tmp_path / "src.jsonl"
     src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
-    store.index_paths(tmp_path / "index", [src])
+    index_paths(tmp_path / "index", [src])
     library = Library(tmp_path / "index")
     with library.ix.searcher(weighting=SummitBM25()) as s:
         units = engine.units_of(
@@ -283,7 +284,7 @@ def spellings(tmp_path_factory: pytest.TempPathFactory) -> Library:
     tmp = tmp_path_factory.mktemp("spellings")
     src = tmp / "s.jsonl"
     src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
-    store.index_paths(tmp / "index", [src])
+    index_paths(tmp / "index", [src])
     return Library(tmp / "index", aliases_path=tmp / "none.txt")
 
 

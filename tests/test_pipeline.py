@@ -11,6 +11,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
+from conftest import index_paths
 
 from indexer import pipeline, store
 from indexer.config import CORPUS_DIR
@@ -71,14 +72,15 @@ def sources(tmp_path: Path) -> Path:
 def test_workers_write_the_same_index(
     sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pipeline, "WORKERS", 0)
-    serial = store.index_paths(tmp_path / "serial", [sources])
-    monkeypatch.setattr(pipeline, "WORKERS", 2)
+    serial = index_paths(tmp_path / "serial", [sources], workers=0)
     monkeypatch.setattr(pipeline, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(pipeline, "ProcessPoolExecutor", CountingPool)
     steps: list[tuple[int, int, str]] = []
-    parallel = store.index_paths(
-        tmp_path / "parallel", [sources], progress=lambda n, t, name: steps.append((n, t, name))
+    parallel = index_paths(
+        tmp_path / "parallel",
+        [sources],
+        workers=2,
+        progress=lambda n, t, name: steps.append((n, t, name)),
     )
     assert parallel.added == serial.added
     assert CountingPool.submitted == 7  # every article went through a worker
@@ -96,12 +98,10 @@ def test_analyze_fields_matches_the_writer() -> None:
     assert terms == ["서울", "정상회의", "정상", "회의"]
 
 
-def test_small_jobs_analyze_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pipeline, "WORKERS", 2)
-    with pipeline.analysis(build_schema(), pipeline.PARALLEL_MIN_BYTES - 1) as work:
+def test_small_jobs_analyze_in_process() -> None:
+    with pipeline.analysis(build_schema(), pipeline.PARALLEL_MIN_BYTES - 1, 2) as work:
         assert work.pool is None
-    monkeypatch.setattr(pipeline, "WORKERS", 0)
-    with pipeline.analysis(build_schema(), pipeline.PARALLEL_MIN_BYTES * 10) as work:
+    with pipeline.analysis(build_schema(), pipeline.PARALLEL_MIN_BYTES * 10, 0) as work:
         assert work.pool is None
 
 
@@ -111,8 +111,7 @@ from indexer import pipeline
 from indexer.schema import build_schema
 
 if __name__ == "__main__":
-    pipeline.WORKERS = 2
-    with pipeline.analysis(build_schema(), pipeline.PARALLEL_MIN_BYTES) as work:
+    with pipeline.analysis(build_schema(), pipeline.PARALLEL_MIN_BYTES, 2) as work:
         # Two tasks at once: the pool starts a second worker only when the first is busy.
         tasks = [work.pool.submit(pipeline.analyze_fields, {"title": "정상회의"}) for _ in "ab"]
         [t.result() for t in tasks]

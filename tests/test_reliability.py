@@ -7,13 +7,16 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import index_paths
 
-from indexer import store
+from indexer import ingest, store
+from indexer.config import Config
 from indexer.documents import Article
-from indexer.reliability.corpus import write_corpus
-from indexer.reliability.soak import soak
+from indexer.ingest import Source
 from indexer.search import Library
-from indexer.store import IndexBusy, add_articles, index_paths, open_index
+from indexer.store import IndexBusy, open_index
+from tests.bench.corpus import write_corpus
+from tests.bench.soak import soak
 
 
 def test_three_kill_trials_lose_nothing(tmp_path: Path) -> None:
@@ -26,7 +29,7 @@ def test_searches_keep_working_while_an_index_job_commits(
     writable_index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     corpus = write_corpus(tmp_path / "src", 40, per_file=10, seed=3)
-    monkeypatch.setattr(store, "COMMIT_EVERY", 10)  # four commits while searches run
+    # four commits while searches run
     library = Library(writable_index)
     errors: list[BaseException] = []
     totals: list[list[int]] = [[] for _ in range(4)]
@@ -49,7 +52,7 @@ def test_searches_keep_working_while_an_index_job_commits(
     for t in threads:
         t.start()
     try:
-        report = index_paths(writable_index, [tmp_path / "src"])
+        report = index_paths(writable_index, [tmp_path / "src"], commit_every=10)
     finally:
         time.sleep(0.3)
         done.set()
@@ -75,7 +78,7 @@ def test_second_writer_waits_with_a_message_then_fails_clearly(writable_index: P
             index_paths(writable_index, [], on_wait=messages.append, lock_timeout=1.0)
         assert 1.0 <= time.monotonic() - started < 5
         with pytest.raises(IndexBusy):
-            add_articles(writable_index, [article], lock_timeout=0.5)
+            ingest.run(Config.at(writable_index), [Source("late", [article])], lock_timeout=0.5)
     finally:
         holder.cancel()
     assert messages == ["another job is writing to the index; waiting up to 1 s"]
@@ -90,13 +93,13 @@ def test_second_writer_completes_once_the_first_finishes(writable_index: Path) -
     report = index_paths(writable_index, [], on_wait=messages.append, lock_timeout=10)
     assert messages == ["another job is writing to the index; waiting up to 10 s"]
     assert report.summary() == "0 added, 0 updated, 0 unchanged, 0 removed, 0 failed"
-    assert add_articles(writable_index, [article]).added == ["late"]
+    assert ingest.run(Config.at(writable_index), [Source("late", [article])]).added == ["late"]
 
 
 def test_same_id_twice_in_one_batch_leaves_one_article(writable_index: Path) -> None:
     first = Article(id="twin", title="첫째", body="첫째 본문", raw="첫째 본문", source="a")
     second = Article(id="twin", title="둘째", body="둘째 본문", raw="둘째 본문", source="b")
-    report = add_articles(writable_index, [first, second])
+    report = ingest.run(Config.at(writable_index), [Source("batch", [first, second])])
     assert report.added == ["twin"]
     assert [(f.source, f.reason) for f in report.failed] == [
         ("b", "duplicate id 'twin', first in a")

@@ -6,10 +6,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import index_paths
 
 from indexer.notices import Notice
 from indexer.search import Filters, Library
-from indexer.store import IndexMissing, index_paths
+from indexer.store import IndexMissing
 
 A0, A1, A2, A3, A4 = (
     "000_c757f4b4d642b6d7.txt",

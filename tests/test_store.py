@@ -7,10 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import index_paths
 
-from indexer import store
-from indexer.config import CORPUS_DIR
+from indexer import ingest, store
+from indexer.config import CORPUS_DIR, Config
+from indexer.ingest import remove_ids
 from indexer.search import Library
+from indexer.stats import stats
 
 SEEDS = sorted(p.name for p in CORPUS_DIR.glob("*.txt"))
 
@@ -31,43 +34,43 @@ def sources(tmp_path: Path) -> Path:
 
 def test_incremental_runs(sources: Path, tmp_path: Path) -> None:
     index = tmp_path / "index"
-    first = store.index_paths(index, [sources])
+    first = index_paths(index, [sources])
     assert (sorted(first.added), first.updated, first.unchanged) == ([*SEEDS[:3], "x1"], [], [])
-    again = store.index_paths(index, [sources])
+    again = index_paths(index, [sources])
     assert (again.added, again.updated, sorted(again.unchanged)) == ([], [], [*SEEDS[:3], "x1"])
     # A changed file is updated in place, never duplicated.
     changed = sources / SEEDS[0]
     changed.write_text("블레츨리 선언도 언급됐다. " + changed.read_text(encoding="utf-8"), "utf-8")
-    third = store.index_paths(index, [sources])
+    third = index_paths(index, [sources])
     assert (third.added, third.updated) == ([], [SEEDS[0]])
     assert [h.id for h in Library(index).search("블레츨리").hits] == [SEEDS[0]]
-    assert store.stats(index)["articles"] == 4
+    assert stats(index)["articles"] == 4
     # --prune removes what is gone; without it, nothing is removed.
     (sources / SEEDS[1]).unlink()
-    assert store.index_paths(index, [sources]).removed == []
-    assert store.index_paths(index, [sources], prune=True).removed == [SEEDS[1]]
-    assert store.stats(index)["articles"] == 3
+    assert index_paths(index, [sources]).removed == []
+    assert index_paths(index, [sources], prune=True).removed == [SEEDS[1]]
+    assert stats(index)["articles"] == 3
 
 
 def test_rebuild_starts_over(sources: Path, tmp_path: Path) -> None:
     index = tmp_path / "index"
-    store.index_paths(index, [sources])
-    report = store.index_paths(index, [sources / SEEDS[0]], rebuild=True)
+    index_paths(index, [sources])
+    report = index_paths(index, [sources / SEEDS[0]], rebuild=True)
     assert report.added == [SEEDS[0]]
-    assert store.stats(index)["articles"] == 1
+    assert stats(index)["articles"] == 1
 
 
 def test_remove_ids(sources: Path, tmp_path: Path) -> None:
     index = tmp_path / "index"
-    store.index_paths(index, [sources])
-    assert store.remove_ids(index, ["x1", "nope"]) == ["x1"]
+    index_paths(index, [sources])
+    assert remove_ids(Config.at(index), ["x1", "nope"]) == ["x1"]
     assert Library(index).article("x1") is None
 
 
 def test_stats(sources: Path, tmp_path: Path) -> None:
     index = tmp_path / "index"
-    store.index_paths(index, [sources])
-    info = store.stats(index)
+    index_paths(index, [sources])
+    info = stats(index)
     assert info["articles"] == 4
     assert info["languages"] == {"ko": 4}
     assert info["date_range"] == ["2024-05-23T08:34:00", "2024-05-23T14:41:12"]
@@ -76,18 +79,18 @@ def test_stats(sources: Path, tmp_path: Path) -> None:
 
 def test_an_index_from_another_version_is_refused(sources: Path, tmp_path: Path) -> None:
     index = tmp_path / "index"
-    store.index_paths(index, [sources])
+    index_paths(index, [sources])
     meta = index / store.META_FILE
     meta.write_text(json.dumps({"schema_version": 1, "analysis": "old"}), encoding="utf-8")
     with pytest.raises(store.IndexVersionError, match=r"index --rebuild"):
         store.open_index(index)
     # --rebuild replaces it.
-    assert len(store.index_paths(index, [sources], rebuild=True).added) == 4
+    assert len(index_paths(index, [sources], rebuild=True).added) == 4
     assert store.open_index(index).doc_count() == 4
 
 
 def test_progress_inside_a_large_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store, "PROGRESS_EVERY", 2)
+    monkeypatch.setattr(ingest, "PROGRESS_EVERY", 2)
     src = tmp_path / "src"
     src.mkdir()
     rows = [{"id": f"a{n}", "text": f"기사 {n} 본문입니다."} for n in range(5)]
@@ -96,7 +99,7 @@ def test_progress_inside_a_large_file(tmp_path: Path, monkeypatch: pytest.Monkey
     )
     (src / "small.txt").write_text("작은 기사 본문입니다.", encoding="utf-8")
     steps: list[tuple[int, int, str]] = []
-    store.index_paths(tmp_path / "index", [src], progress=lambda *a: steps.append(a))
+    index_paths(tmp_path / "index", [src], progress=lambda *a: steps.append(a))
     assert steps == [
         (0, 2, "big.jsonl: 2 articles"),
         (0, 2, "big.jsonl: 4 articles"),
@@ -109,8 +112,8 @@ def test_a_reader_opened_midway_through_a_commit_closes_what_it_opened(
     sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     index = tmp_path / "index"
-    store.index_paths(index, [sources / SEEDS[0]])
-    store.index_paths(index, [sources / SEEDS[1]])
+    index_paths(index, [sources / SEEDS[0]])
+    index_paths(index, [sources / SEEDS[1]])
     ix = store.open_index(index)
     segments = ix._read_toc().segments
     assert len(segments) == 2

@@ -14,9 +14,9 @@ from conftest import ADMIN_TOKEN, SCRIPT, make_app
 from flask import Flask
 from flask.testing import FlaskClient
 
-from indexer.store import IndexReport
+from indexer.ingest import IndexReport
+from indexer.sources import safe_name
 from webui import jobs
-from webui.ingest import safe_name
 
 EN = {"Accept-Language": "en"}
 ARTICLE_TXT = (
@@ -266,7 +266,7 @@ def test_only_one_reindex_at_a_time(
         release.wait(10)
         return IndexReport()
 
-    monkeypatch.setattr(jobs, "index_paths", slow)
+    monkeypatch.setattr(jobs, "index_sources", slow)
     token = login(admin)
     assert admin.post("/admin/reindex", data={"csrf_token": token}).status_code == 303
     assert admin.get("/admin/reindex/status").json["state"] == "running"

@@ -10,24 +10,20 @@ from typing import Any
 
 from flask import Flask
 
-from indexer.config import CORPUS_DIR, default_index_dir
-
-
-def _paths(value: str) -> list[Path]:
-    return [Path(p) for p in value.split(os.pathsep) if p]
+from indexer.config import Config
 
 
 def _flag(value: str) -> bool:
     return value.strip().lower() not in ("0", "off", "no", "false")
 
 
-# Environment variables that override a setting, and how their text becomes a value.
-# The index location is read by ``default_index_dir`` ($SUMMIT_SEARCH_INDEX), as in the CLI.
+# Environment variables that override a web setting, and how their text becomes a value.
+# The index, the library, the source folders and the indexing settings are the core's
+# (``indexer.config.Config.from_env``: $SUMMIT_SEARCH_INDEX, ..._LIBRARY, ..._SOURCE_DIRS).
 ENV_OVERRIDES: dict[str, tuple[str, Callable[[str], Any]]] = {
     "PAGE_SIZE": ("SUMMIT_SEARCH_PAGE_SIZE", int),
     "ADMIN_TOKEN": ("SUMMIT_SEARCH_ADMIN_TOKEN", str),
     "MAX_CONTENT_LENGTH": ("SUMMIT_SEARCH_MAX_UPLOAD", int),
-    "SOURCE_DIRS": ("SUMMIT_SEARCH_SOURCE_DIRS", _paths),
     "SECRET_KEY": ("SUMMIT_SEARCH_SECRET_KEY", str),
     "RATELIMIT_ENABLED": ("SUMMIT_SEARCH_RATELIMIT", _flag),
 }
@@ -36,17 +32,20 @@ ENV_OVERRIDES: dict[str, tuple[str, Callable[[str], Any]]] = {
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then environment overrides, then ``test_config``."""
     app = Flask(__name__)
+    core = Config.from_env()
     app.config.from_mapping(
         # The index to search; the CLI builds it (`summit-search index`) at the same place.
-        INDEX_DIR=default_index_dir(),
+        INDEX_DIR=core.index_dir,
+        # Where uploads and pasted articles are kept (None: `library` beside the index).
+        LIBRARY_DIR=None,
         # Results per page.
         PAGE_SIZE=10,
         # The admin password. None: one is generated below and `serve` prints it once.
         ADMIN_TOKEN=None,
         # Largest request body accepted (uploads); bigger ones get a 413 page.
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
-        # Folders the admin page's reindex button indexes incrementally.
-        SOURCE_DIRS=[CORPUS_DIR],
+        # Folders the admin page's reindex button indexes incrementally, with the library.
+        SOURCE_DIRS=list(core.source_dirs),
         # Signs the session cookie (admin login, CSRF token). Random: restarts log admins out.
         SECRET_KEY=secrets.token_hex(32),
         # The session cookie never goes to scripts or to cross-site requests.
@@ -68,6 +67,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     app.config["INDEX_DIR"] = Path(app.config["INDEX_DIR"])
     app.config["SOURCE_DIRS"] = [Path(p) for p in app.config["SOURCE_DIRS"]]
+    # The core's settings, once, from the same values: every view passes this down.
+    core = Config.at(
+        app.config["INDEX_DIR"],
+        app.config["LIBRARY_DIR"],
+        source_dirs=tuple(app.config["SOURCE_DIRS"]),
+        commit_every=core.commit_every,
+        workers=core.workers,
+        search=core.search,
+    )
     app.config["ADMIN_TOKEN_GENERATED"] = not app.config["ADMIN_TOKEN"]
     if not app.config["ADMIN_TOKEN"]:
         app.config["ADMIN_TOKEN"] = secrets.token_urlsafe(18)
@@ -75,7 +83,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from webui import admin, api, csrf, i18n, jobs, library, pages, ratelimit, security
     from webui.quote import http_url
 
-    library.init_app(app)
+    library.init_app(app, core)
     jobs.init_app(app)
     security.init_app(app)
     # Before CSRF: a flood of login attempts is refused before any other work.

@@ -18,11 +18,12 @@ from flask import (
     url_for,
 )
 
-from indexer.store import IndexError_, IndexReport
+from indexer.ingest import IndexReport, add_files, add_paste
+from indexer.store import IndexError_
 from webui import i18n
 from webui.csrf import FIELD as CSRF_FIELD
-from webui.ingest import ingest_paste, ingest_uploads
 from webui.jobs import get_job
+from webui.library import get_config
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -91,7 +92,8 @@ def upload() -> Any:
     if not files:
         return _page(error=i18n.t("nothing_sent"), status=400)
     try:
-        report = ingest_uploads(current_app.config["INDEX_DIR"], files)
+        # The bytes as sent; the client's file name only ever names the library copy safely.
+        report = add_files(get_config(), [(f.filename or "", f.read()) for f in files])
     except IndexError_ as exc:
         return _page(error=i18n.index_problem(exc), status=503)
     return _page(report)
@@ -102,7 +104,7 @@ def upload() -> Any:
 def paste() -> Any:
     """Index one pasted article."""
     try:
-        report = ingest_paste(current_app.config["INDEX_DIR"], request.form.to_dict())
+        report = add_paste(get_config(), request.form.to_dict())
     except IndexError_ as exc:
         return _page(error=i18n.index_problem(exc), status=503)
     return _page(report, status=200 if not report.failed else 422)
@@ -112,8 +114,7 @@ def paste() -> Any:
 @admin_required
 def reindex() -> Any:
     """Start the incremental reindex of the source folders in the background."""
-    config = current_app.config
-    if not get_job().start(config["INDEX_DIR"], config["SOURCE_DIRS"]):
+    if not get_job().start(get_config()):
         return _page(error=i18n.t("reindex_running"), status=409)
     return redirect(url_for("admin.index"), code=303)
 

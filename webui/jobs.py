@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
 
-from indexer.store import IndexError_, index_paths
+from indexer.config import Config
+from indexer.ingest import index_sources
+from indexer.store import IndexError_
 
 _KEY = "summit_search.reindex"
 
@@ -23,15 +23,13 @@ class ReindexJob:
         self._thread: threading.Thread | None = None
         self._status: dict[str, Any] = {"state": "idle", "done": 0, "total": 0}
 
-    def start(self, index_dir: Path, sources: Sequence[Path]) -> bool:
-        """Start reindexing ``sources`` in the background; False if one is running."""
+    def start(self, config: Config) -> bool:
+        """Start reindexing the source folders and the library; False if one is running."""
         with self._lock:
             if self._thread is not None and self._thread.is_alive():
                 return False
             self._status = {"state": "running", "done": 0, "total": 0, "started": time.time()}
-            self._thread = threading.Thread(
-                target=self._run, args=(index_dir, list(sources)), daemon=True
-            )
+            self._thread = threading.Thread(target=self._run, args=(config,), daemon=True)
             self._thread.start()
         return True
 
@@ -39,7 +37,7 @@ class ReindexJob:
         with self._lock:
             self._status = {**self._status, **values}
 
-    def _run(self, index_dir: Path, sources: list[Path]) -> None:
+    def _run(self, config: Config) -> None:
         def progress(done: int, total: int, name: str) -> None:
             self._update(done=done, total=total, current=name)
 
@@ -47,7 +45,7 @@ class ReindexJob:
             self._update(message=message)
 
         try:
-            report = index_paths(index_dir, sources, progress=progress, on_wait=waiting)
+            report = index_sources(config, progress=progress, on_wait=waiting)
         except (IndexError_, OSError) as exc:
             self._update(state="failed", message=str(exc), finished=time.time())
             return

@@ -7,11 +7,13 @@ import threading
 from flask import Flask, current_app, jsonify, render_template, request
 from werkzeug.wrappers import Response
 
+from indexer.config import Config
 from indexer.search import Library
 from indexer.store import IndexError_
 from webui import i18n
 
 _KEY = "summit_search.library"
+CONFIG_KEY = "summit_search.config"
 _LOCK = threading.Lock()
 
 
@@ -21,8 +23,14 @@ def get_library() -> Library:
     # Opening is cheap but not free, and waitress serves from several threads at once.
     with _LOCK:
         if ext.get(_KEY) is None:
-            ext[_KEY] = Library(current_app.config["INDEX_DIR"])
+            config = get_config()
+            ext[_KEY] = Library(config.index_dir, settings=config.search)
         return ext[_KEY]
+
+
+def get_config() -> Config:
+    """The app's core settings (index, library, source folders, indexing and search)."""
+    return current_app.extensions[CONFIG_KEY]
 
 
 def _index_error(exc: IndexError_) -> tuple[Response | str, int]:
@@ -31,7 +39,8 @@ def _index_error(exc: IndexError_) -> tuple[Response | str, int]:
     return render_template("error.html", code=503, message=i18n.index_problem(exc)), 503
 
 
-def init_app(app: Flask) -> None:
-    """Register the handler that turns index problems into a 503 instead of a crash."""
+def init_app(app: Flask, config: Config) -> None:
+    """Keep the app's core settings; turn index problems into a 503 instead of a crash."""
+    app.extensions[CONFIG_KEY] = config
     app.extensions[_KEY] = None
     app.register_error_handler(IndexError_, _index_error)

@@ -4,7 +4,7 @@ Each article takes a title sentence and runs of consecutive sentences from sever
 source documents (the dev collections and the bundled seeds), about 3 KB of UTF-8, mostly
 Korean with some English. Every sentence of the sources is drawn about equally often, so
 words keep document frequencies close to a real corpus instead of one in every article.
-Usage: ``python -m indexer.benchmarks.gen --articles N --seed S OUT.jsonl``.
+Usage: ``python -m tests.bench.gen --articles N --seed S OUT.jsonl``.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.benchmarks import DEFAULT_DATA, REPO_ROOT
 from indexer.documents import Article, load_file
+from tests.bench import DEFAULT_DATA, REPO_ROOT
 
 SEEDS_DIR = REPO_ROOT / "corpus"
 SOURCES = ("news-dev", "korquad-dev")
@@ -111,7 +111,7 @@ def write(out: Path, n: int, seed: int, data_dir: Path = DEFAULT_DATA) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line entry point."""
-    parser = argparse.ArgumentParser(prog="python -m indexer.benchmarks.gen")
+    parser = argparse.ArgumentParser(prog="python -m tests.bench.gen")
     parser.add_argument("out", type=Path, help="JSONL file to write")
     parser.add_argument("--articles", type=int, required=True)
     parser.add_argument("--seed", type=int, default=0)

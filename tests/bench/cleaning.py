@@ -3,7 +3,7 @@
 The texts of the dev collections carry no page furniture (dataset articles and Wikipedia
 passages), so everything the cleaner drops from them is a false removal. Each record goes
 through the product's own JSONL cleaning (``documents.record_rules``). Characters are counted
-without whitespace. Usage: ``python -m indexer.benchmarks.cleaning [--json OUT]``.
+without whitespace. Usage: ``python -m tests.bench.cleaning [--json OUT]``.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.benchmarks import DEFAULT_DATA
 from indexer.documents import record_rules
+from tests.bench import DEFAULT_DATA
 
 COLLECTIONS = ("korquad-dev", "news-dev")
 # The issue's targets: at most this share of characters removed, no article losing more.
@@ -116,7 +116,7 @@ def markdown(results: Sequence[Removals]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line entry point."""
-    parser = argparse.ArgumentParser(prog="python -m indexer.benchmarks.cleaning")
+    parser = argparse.ArgumentParser(prog="python -m tests.bench.cleaning")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="dev collections folder")
     parser.add_argument("--json", type=Path, default=None, help="also write figures as JSON")
     args = parser.parse_args(argv)

@@ -11,7 +11,7 @@ and checks that:
 * ``summit-search index`` run again takes the lock at once (Whoosh's lock is an ``flock``,
   which the kernel drops with the dead process), completes, and yields the full corpus.
 
-Usage: ``python -m indexer.reliability.soak --trials 50 [--articles 600] [--seed 1]``.
+Usage: ``python -m tests.bench.soak --trials 50 [--articles 600] [--seed 1]``.
 """
 
 from __future__ import annotations
@@ -30,8 +30,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.check import check_index
-from indexer.reliability.corpus import Generated, write_corpus
+from indexer.config import Config
 from indexer.store import index_exists, open_index
+from tests.bench import summit_command
+from tests.bench.corpus import Generated, write_corpus
 
 WAIT_MESSAGE = "another job is writing"
 # Every subprocess run is bounded: a hang is a failure, not a stuck soak.
@@ -52,18 +54,11 @@ class Trial:
     problems: list[str] = field(default_factory=list)
 
 
-def _command() -> list[str]:
-    script = Path(sys.executable).with_name("summit-search")
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("summit-search")
-    if found is None:
-        raise SystemExit("summit-search is not installed in this environment")
-    return [found]
-
-
-def _env(commit_every: int) -> dict[str, str]:
-    return {**os.environ, "SUMMIT_SEARCH_COMMIT_EVERY": str(commit_every)}
+def _index(index_dir: Path, src: Path, commit_every: int, rebuild: bool = True) -> list[str]:
+    """The ``summit-search index`` command line of one run."""
+    flags = ["--rebuild"] if rebuild else []
+    every = ["--commit-every", str(commit_every)]
+    return [*summit_command(), "index", *flags, *every, "--index", str(index_dir), str(src)]
 
 
 def _generation(index_dir: Path) -> int:
@@ -94,8 +89,8 @@ def full_run_seconds(src: Path, work: Path, commit_every: int) -> float:
     index_dir = work / "calibrate"
     started = time.monotonic()
     subprocess.run(
-        [*_command(), "index", "--rebuild", "--index", str(index_dir), str(src)],
-        env=_env(commit_every), check=True, capture_output=True, timeout=RUN_TIMEOUT,
+        _index(index_dir, src, commit_every), check=True, capture_output=True,
+        timeout=RUN_TIMEOUT,
     )  # fmt: skip
     shutil.rmtree(index_dir)
     return time.monotonic() - started
@@ -112,8 +107,8 @@ def run_trial(
     target = rng.randint(1, commits)
     delay = rng.uniform(0.0, full * 1.05)
     job = subprocess.Popen(
-        [*_command(), "index", "--rebuild", "--index", str(index_dir), str(src)],
-        env=_env(commit_every), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        _index(index_dir, src, commit_every), stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )  # fmt: skip
     started = time.monotonic()
     seen = -1
@@ -178,7 +173,7 @@ def _verify_killed(trial: Trial, corpus: Generated, index_dir: Path, commit_ever
         )
     if bad := [f["id"] for f in stored if f.get("title") != corpus.titles.get(f["id"])]:
         trial.problems.append(f"{len(bad)} articles with a wrong title, e.g. {bad[0]}")
-    report = check_index(index_dir)
+    report = check_index(Config.at(index_dir))
     trial.problems.extend(p.line() for p in report.problems)
 
 
@@ -187,8 +182,8 @@ def _verify_rerun(
 ) -> None:
     try:
         done = subprocess.run(
-            [*_command(), "index", "--index", str(index_dir), str(src)],
-            env=_env(commit_every), capture_output=True, text=True, timeout=RUN_TIMEOUT,
+            _index(index_dir, src, commit_every, rebuild=False), capture_output=True,
+            text=True, timeout=RUN_TIMEOUT,
         )  # fmt: skip
     except subprocess.TimeoutExpired:
         trial.problems.append(f"the rerun did not finish in {RUN_TIMEOUT:.0f} s")
@@ -199,7 +194,7 @@ def _verify_rerun(
         last = (done.stderr.strip().splitlines() or ["(no output)"])[-1]
         trial.problems.append(f"the rerun failed ({done.returncode}): {last}")
         return
-    report = check_index(index_dir, [src])
+    report = check_index(Config.at(index_dir), [src])
     trial.problems.extend(f"after rerun: {p.line()}" for p in report.problems)
     if report.articles != len(corpus.all_ids):
         trial.problems.append(f"after rerun: {report.articles} of {len(corpus.all_ids)}")
@@ -240,7 +235,7 @@ def soak(
 
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point; exit status 1 if any trial failed."""
-    parser = argparse.ArgumentParser(prog="python -m indexer.reliability.soak")
+    parser = argparse.ArgumentParser(prog="python -m tests.bench.soak")
     parser.add_argument("--trials", type=int, default=50)
     parser.add_argument("--articles", type=int, default=600)
     parser.add_argument("--per-file", type=int, default=10)

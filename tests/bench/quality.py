@@ -1,8 +1,8 @@
 """Retrieval quality on the dev collections: the product against analysis-only baselines.
 
-Each configuration indexes the collection's JSONL through ``store.index_paths`` into a
+Each configuration indexes the collection's JSONL through ``ingest.index_sources`` into a
 temporary folder and ranks every query with ``Library.search_batch``; ir-measures scores the
-runs. Usage: ``python -m indexer.benchmarks.quality [--collection all] [--json OUT]``.
+runs. Usage: ``python -m tests.bench.quality [--collection all] [--json OUT]``.
 """
 
 from __future__ import annotations
@@ -22,11 +22,12 @@ import ir_measures
 from ir_measures import RR, R, nDCG
 from whoosh.analysis import Analyzer
 
-from indexer import store
-from indexer.benchmarks import DEFAULT_DATA, read_tsv
-from indexer.benchmarks.baselines import BASELINES, create_baseline_index
+from indexer.config import Config
+from indexer.ingest import index_sources
 from indexer.ranking import Settings
 from indexer.search import Library
+from tests.bench import DEFAULT_DATA, read_tsv
+from tests.bench.baselines import BASELINES, create_baseline_index
 
 COLLECTIONS = ("korquad-dev", "news-dev")
 PRODUCT = "Summit Search (product)"
@@ -149,7 +150,7 @@ def run_config(
     if analyzer_factory is not None:
         create_baseline_index(index_dir, analyzer_factory())
     started = time.perf_counter()
-    report = store.index_paths(index_dir, [collection.corpus])
+    report = index_sources(Config.at(index_dir), [collection.corpus])
     index_s = time.perf_counter() - started
     if report.failed:
         # A record the product rejects is a finding, not a reason to lose the whole run.
@@ -269,7 +270,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line entry point."""
-    parser = argparse.ArgumentParser(prog="python -m indexer.benchmarks.quality")
+    parser = argparse.ArgumentParser(prog="python -m tests.bench.quality")
     parser.add_argument("--collection", choices=[*COLLECTIONS, "all"], default="all")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="dev collections folder")
     parser.add_argument("--limit-queries", type=int, default=None, help="first N queries only")

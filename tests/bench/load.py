@@ -4,7 +4,7 @@ Builds (or reuses) an index of generated articles, starts the server on a free 1
 runs the clients for a fixed time mixing JSON searches, search pages, article pages and article
 JSON, uploads a file through the admin page halfway, then reports requests per second,
 latency percentiles, errors and the server's memory before and after.
-Usage: ``python -m indexer.reliability.load --articles 10000 --clients 16 --seconds 60``.
+Usage: ``python -m tests.bench.load --articles 10000 --clients 16 --seconds 60``.
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 from http.cookiejar import CookieJar
 from pathlib import Path
 
-from indexer.reliability.corpus import write_corpus
-from indexer.reliability.soak import _command
 from indexer.store import index_exists, open_index
+from tests.bench import summit_command
+from tests.bench.corpus import write_corpus
 
 _HANGUL_WORD = re.compile(r"^[\uac00-\ud7a3]{2,}$")
 
@@ -75,8 +75,8 @@ def build_index(index_dir: Path, articles: int) -> tuple[list[str], list[str]]:
     if not (index_exists(index_dir) and open_index(index_dir).doc_count() == articles):
         print(f"building an index of {articles} articles at {index_dir} ...", flush=True)
         started = time.monotonic()
-        subprocess.run([*_command(), "index", "--rebuild", "--index", str(index_dir), str(src)],
-                       check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+        command = [*summit_command(), "index", "--rebuild", "--index", str(index_dir), str(src)]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
         print(f"built in {time.monotonic() - started:.0f} s", flush=True)
     words: dict[str, int] = {}
     for title in corpus.titles.values():
@@ -180,7 +180,7 @@ def run(articles: int, clients: int, seconds: float, index_dir: Path) -> dict[st
     # All clients share one address: per-client rate limits would measure the limiter.
     env = {**os.environ, "SUMMIT_SEARCH_RATELIMIT": "0", "SUMMIT_SEARCH_ADMIN_TOKEN": token}
     server = subprocess.Popen(
-        [*_command(), "serve", "--index", str(index_dir), "--port", str(port)],
+        [*summit_command(), "serve", "--index", str(index_dir), "--port", str(port)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
@@ -226,7 +226,7 @@ def run(articles: int, clients: int, seconds: float, index_dir: Path) -> dict[st
 
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point; exit status 1 if any request failed."""
-    parser = argparse.ArgumentParser(prog="python -m indexer.reliability.load")
+    parser = argparse.ArgumentParser(prog="python -m tests.bench.load")
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=60.0)

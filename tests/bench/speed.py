@@ -1,16 +1,15 @@
 """Indexing and query speed on generated corpora of 1k to 100k articles; reported, never asserted.
 
-Each indexing run is a fresh subprocess (``store.index_paths`` on a generated JSONL file), so
+Each indexing run is a fresh subprocess (``ingest.index_sources`` on a generated JSONL file), so
 its peak memory is its own; the first run of each size then runs the analyzer alone over the
 same titles and bodies, the floor that indexing cannot beat. Queries go through the product's
-``Library``. Usage: ``python -m indexer.benchmarks.speed [--sizes 1000,10000] [--json OUT]``.
+``Library``. Usage: ``python -m tests.bench.speed [--sizes 1000,10000] [--json OUT]``.
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
-import hashlib
 import importlib.util
 import io
 import itertools
@@ -27,12 +26,12 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from indexer import store
 from indexer.analysis import summit_analyzer
-from indexer.benchmarks import DEFAULT_DATA, gen, percentile, read_tsv
-from indexer.benchmarks.serving import first_search
-from indexer.documents import Article
+from indexer.config import Config
+from indexer.ingest import add_files, index_sources
 from indexer.search import Library
+from tests.bench import DEFAULT_DATA, gen, percentile, read_tsv
+from tests.bench.serving import first_search
 
 KINDS = ("1 keyword", "2 keywords", "3 keywords", "question", "phrase", "phrase unquoted")
 WARMUP_QUERIES = 10
@@ -43,10 +42,10 @@ def index_once(jsonl: Path, index_dir: Path, floor: bool, profile: Path | None =
     profiler = cProfile.Profile() if profile else None
     started = time.perf_counter()
     if profiler:
-        report = profiler.runcall(store.index_paths, index_dir, [jsonl])
+        report = profiler.runcall(index_sources, Config.at(index_dir), [jsonl])
         profiler.dump_stats(str(profile))
     else:
-        report = store.index_paths(index_dir, [jsonl])
+        report = index_sources(Config.at(index_dir), [jsonl])
     seconds = time.perf_counter() - started
     result = {
         "seconds": seconds,
@@ -80,7 +79,7 @@ def analyzer_seconds(jsonl: Path) -> float:
 def _index_in_child(jsonl: Path, index_dir: Path, floor: bool, profile: Path | None) -> dict:
     code = (
         "import json, sys; from pathlib import Path; "
-        "from indexer.benchmarks.speed import index_once; "
+        "from tests.bench.speed import index_once; "
         "p = sys.argv[4]; "
         "print(json.dumps(index_once(Path(sys.argv[1]), Path(sys.argv[2]), "
         "sys.argv[3] == '1', Path(p) if p else None)))"
@@ -175,19 +174,14 @@ def add_to_searchable(index_dir: Path, n: int) -> float:
     """Seconds from adding one new article until a search finds it."""
     library = Library(index_dir)
     word = "zqbench" + "".join(chr(97 + int(d)) for d in str(n))
-    body = f"벤치마크로 추가한 기사입니다. {word} 단어는 이 기사에만 있습니다."
-    article = Article(
-        id=f"bench-added-{n}",
-        title=f"추가 기사 {word}",
-        body=body,
-        raw=body,
-        content_hash=hashlib.sha256(body.encode()).hexdigest(),
-    )
+    body = f"추가 기사 {word}\n\n벤치마크로 추가한 기사입니다. {word} 단어는 이 기사에만 있다.\n"
+    name = f"bench-added-{n}.txt"
     started = time.perf_counter()
-    store.add_articles(index_dir, [article])
+    # The way an upload comes in: kept in the library, then indexed.
+    add_files(Config.at(index_dir), [(name, body.encode())])
     while True:
         _, hits = next(library.search_batch([("q", word)], limit=1))
-        if hits and hits[0][0] == article.id:
+        if hits and hits[0][0] == f"uploads/{name}":
             return time.perf_counter() - started
 
 
@@ -304,7 +298,7 @@ def markdown(report: dict) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line entry point."""
-    parser = argparse.ArgumentParser(prog="python -m indexer.benchmarks.speed")
+    parser = argparse.ArgumentParser(prog="python -m tests.bench.speed")
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated article counts")
     parser.add_argument("--runs", type=int, default=3, help="indexing runs per size (median)")
     parser.add_argument("--queries", type=int, default=200, help="queries per kind")

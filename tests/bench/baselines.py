@@ -1,24 +1,22 @@
 """Baseline analyzers that differ from the product only in analysis, and their indexes.
 
-A baseline index is the product schema with the analyzer of its text fields replaced, written
-with the product's meta file so that ``store.index_paths`` and ``search.Library`` accept it.
+A baseline index is the product schema with the analyzer of its text fields replaced, created
+by the product's ``store.create_index(schema=...)`` so that ingestion and search accept it.
 Whoosh pickles the schema into the index, so these classes must stay at this import path.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import jieba
-from whoosh import index as whoosh_index
 from whoosh.analysis import Analyzer, LowercaseFilter, StandardAnalyzer
 from whoosh.fields import Schema
 
 from indexer.analysis import OffsetTokenizer, bigram_analyzer
-from indexer.schema import GRAM_FIELDS, SCHEMA_VERSION, analysis_fingerprint, build_schema
-from indexer.store import META_FILE
+from indexer.schema import GRAM_FIELDS, build_schema
+from indexer.store import create_index
 
 TEXT_FIELDS = ("title", "body", "author")
 
@@ -70,8 +68,5 @@ def baseline_schema(analyzer: Analyzer) -> Schema:
 
 
 def create_baseline_index(index_dir: Path, analyzer: Analyzer) -> None:
-    """Create an empty index with ``analyzer`` that the product's store will open."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    whoosh_index.create_in(str(index_dir), baseline_schema(analyzer))
-    meta = {"schema_version": SCHEMA_VERSION, "analysis": analysis_fingerprint()}
-    (index_dir / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
+    """Create an empty index with ``analyzer`` through the product's own store."""
+    create_index(index_dir, schema=baseline_schema(analyzer))

@@ -1,0 +1,28 @@
+"""The full ``summit-search`` command: the indexer's commands plus ``serve``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from indexer.cli import INDEX_OPTION, config_for, main, run_index
+from indexer.store import index_exists
+
+__all__ = ["main"]
+
+
+@main.command()
+@INDEX_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
+def serve(index_dir: Path | None, host: str, port: int) -> None:
+    """Serve the search UI under waitress (builds the index from the sources if missing)."""
+    from webui.serve import serve as run_server
+
+    config = config_for(index_dir)
+    if not index_exists(config.index_dir):
+        click.echo(f"no index at {config.index_dir}; building it from the sources", err=True)
+        report = run_index(config, None)
+        click.echo(f"{config.index_dir}: {report.summary()}", err=True)
+    run_server(config.index_dir, host, port)
