@@ -293,7 +293,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "--" + name.replace("_", "-"),
             type=type(getattr(defaults, name)),
             default=getattr(defaults, name),
-            help=f"{help_text} [default {getattr(defaults, name)}]",
+            help=f"{help_text} [default {getattr(defaults, name)}]".replace("%", "%%"),
         )
     args = parser.parse_args(argv)
     settings = settings_from(args)
