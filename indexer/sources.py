@@ -30,8 +30,8 @@ UPLOADS = "uploads"
 PASTED = "pasted"
 
 
-class LibraryError(OSError):
-    """The library folder cannot be written (permissions, a full disk)."""
+class LibraryError(Exception):
+    """The library folder cannot be written (permissions, a full disk, not a folder)."""
 
 
 def safe_name(name: str, limit: int = 100) -> str:
@@ -66,9 +66,8 @@ class Library:
             staged.parent.mkdir(parents=True, exist_ok=True)
             _write_atomically(staged, data)
         except OSError as exc:
-            raise LibraryError(
-                exc.errno, f"cannot keep {rel} in {self.root}: {exc.strerror}"
-            ) from exc
+            why = exc.strerror or str(exc)
+            raise LibraryError(f"cannot keep {rel} in {self.root}: {why}") from exc
 
     def settle(self, rel: str) -> None:
         """Move the staged copy of ``rel`` into place (after the index commit)."""
