@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from indexer.scripts import HAN, HANGUL, HANGUL_RE
+
 # A line that reads as running prose: long enough and closed like a sentence.
 _MIN_PROSE = 40
 _MIN_PARAGRAPH = 80
@@ -20,7 +22,7 @@ _PROSE_END = re.compile(r"[.!?。\uff01\uff1f…][\"'\u201d\u2019)\]]*$")
 # Korean body sentences end in "다." or "요."; "?", "!" and "…" endings are headline style
 # ("...넘어갈까?", "...숨졌는데…”") and mark list items and teasers.
 _KO_PROSE_END = re.compile(r"[.。][\"'\u201d\u2019)\]]*$")
-_HANGUL = re.compile(r"[가-힣]")
+_HANGUL = HANGUL_RE
 _SENTENCE_BREAK = re.compile(r"[.!?。][\"'\u201d\u2019)\]]*\s+(?=\S)")
 
 _SKIP_NAV = re.compile(
@@ -37,7 +39,7 @@ _EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 _EMAIL_ONLY = re.compile(rf"^[<(\[]?{_EMAIL}[>)\]]?$")
 # "홍길동 기자", "[서울=뉴스1] 홍길동 기자 = ", "이소연 기자 soyeon@...", "By Jane Doe, Seoul"
 _BYLINE = re.compile(
-    r"^(?:(?:[\[(][^\])]{1,20}[\])]\s*)?[\[(]?[가-힣]{2,4}(?:\s?[(（][\u4e00-\u9fff]{2,4}[)）])?"
+    rf"^(?:(?:[\[(][^\])]{{1,20}}[\])]\s*)?[\[(]?[{HANGUL}]{{2,4}}(?:\s?[(（][{HAN}]{{2,4}}[)）])?"
     r"\s?(?:수석|선임|객원|인턴)?\s?"
     r"(?:기자|특파원|통신원|에디터|리포터|논설위원)"
     rf"[\])]?\s*(?:{_EMAIL})?\s*=?"

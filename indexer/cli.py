@@ -17,7 +17,7 @@ from indexer import ingest, store
 from indexer.check import check_index
 from indexer.config import Config
 from indexer.notices import Notice
-from indexer.results import SearchResult
+from indexer.results import SearchResult, result_json
 from indexer.search import Library
 from indexer.sources import LibraryError
 from indexer.stats import stats as index_stats
@@ -151,7 +151,7 @@ def search(
         raise click.UsageError("give a QUERY or --queries FILE")
     result = library.search(query, pagesize=limit or 10, facets=False)
     if as_json:
-        click.echo(json.dumps(_result_json(result), ensure_ascii=False))
+        click.echo(json.dumps(result_json(result, notice_text), ensure_ascii=False))
         return
     for note in result.notices:
         click.echo(f"note: {notice_text(note)}")
@@ -207,34 +207,6 @@ def _ansi(html: str) -> str:
     """Snippet HTML for a terminal: marks in bold, entities unescaped."""
     on, off = ("\x1b[1m", "\x1b[0m") if sys.stdout.isatty() else ("", "")
     return html_mod.unescape(html.replace("<mark>", on).replace("</mark>", off))
-
-
-def _result_json(result) -> dict:
-    return {
-        "query": result.query,
-        "total": result.total,
-        "relaxed_total": result.relaxed_total,
-        "took_ms": round(result.took_ms, 1),
-        "expansions": [{"matched": e.matched, "added": list(e.added)} for e in result.expansions],
-        "phrases": [{"phrase": p.phrase, "count": p.count} for p in result.phrases],
-        "notices": [
-            {"code": n.code, "params": n.values, "message": notice_text(n)} for n in result.notices
-        ],
-        "suggestion": result.suggestion,
-        "hits": [
-            {
-                "id": h.id,
-                "title": h.title,
-                "outlet": h.outlet,
-                "published": h.published.isoformat() if h.published else None,
-                "url": h.url,
-                "score": round(h.score, 4),
-                "strict": h.strict,
-                "snippet": " … ".join(p.html for p in h.passages),
-            }
-            for h in result.hits
-        ],
-    }
 
 
 @main.command()

@@ -8,6 +8,8 @@ import re
 
 import charset_normalizer
 
+from indexer.scripts import HAN_RE, HANGUL_RE
+
 # BOMs are checked longest first: the UTF-32-LE BOM starts with the UTF-16-LE one.
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -18,8 +20,8 @@ _BOMS = (
 )
 # Only the first few KB are searched, as browsers do; later "charset=" text is content.
 _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.I)
-_HANGUL_RE = re.compile(r"[\uac00-\ud7a3]")
-_HAN_RE = re.compile(r"[\u4e00-\u9fff]")
+_HANGUL_RE = HANGUL_RE
+_HAN_RE = HAN_RE
 # Entities with a terminating ";" only: "R&D" or "AT&T" in plain text must survive.
 _ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 # charset-normalizer reports "chaos" (0..1); above this its answer is mojibake, not text.

@@ -20,7 +20,6 @@ import itertools
 import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -28,25 +27,18 @@ from indexer import metadata
 from indexer.cleaning import clean_lines, line_rules, text_kind
 from indexer.decoding import DecodeError, decode_bytes, normalise_text
 from indexer.extract import main_content_lines, parse_html, visible_lines
+from indexer.meta import ArticleMeta
 
 MAX_BYTES = 20 * 1024 * 1024
 SUFFIXES = frozenset({".txt", ".html", ".htm", ".jsonl"})
 
 
-@dataclass(frozen=True)
-class Article:
+@dataclass(frozen=True, kw_only=True)
+class Article(ArticleMeta):
     """One article, cleaned for indexing; `raw` keeps what was saved."""
 
-    id: str
-    title: str
     body: str
     raw: str
-    outlet: str = ""
-    author: str = ""
-    published: datetime | None = None
-    url: str = ""
-    lang: tuple[str, ...] = ()
-    summit: tuple[str, ...] = ()
     source: str = ""
     content_hash: str = ""
     # The title was made from the first sentence (the source had none): shown, not indexed.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import functools
 import glob
 import hashlib
 import os
@@ -98,24 +99,36 @@ def compile_userdict(words: list[str], cache_dir: Path | None = None) -> Path:
     return target
 
 
-_local = threading.local()
-_model_lock = threading.Lock()
-_model: mecab_ko.Model | None = None
+_loading = threading.Lock()
+
+
+def _model() -> mecab_ko.Model:
+    """The process's one mecab model (two threads starting at once still load one)."""
+    with _loading:
+        return _load_model()
+
+
+@functools.cache
+def _load_model() -> mecab_ko.Model:
+    """The mecab model with the product's user dictionary, loaded once for the process.
+
+    About 100 MB of dictionaries, mapped, shared by every thread; the user dictionary is read
+    once, so the same text analyzes the same way for the life of the process (an index built
+    with another user dictionary is refused: ``schema.analysis_fingerprint``).
+    """
+    userdic = compile_userdict(read_userdict())
+    return mecab_ko.Model(f'-u "{userdic}" {_NODE_FORMAT} {_EOS_FORMAT}')
+
+
+_taggers = threading.local()
 
 
 def _tagger() -> mecab_ko.Tagger:
-    # One model (the dictionaries, about 100 MB mapped) for the process; a tagger is not
-    # thread-safe, so each thread gets its own, sharing the model. Separate taggers would map
-    # the dictionaries once each: eight server threads, eight copies in memory.
-    global _model
-    tagger = getattr(_local, "tagger", None)
+    # A tagger is not thread-safe, so each thread gets its own, sharing the one model: eight
+    # server threads would otherwise map the dictionaries eight times.
+    tagger = getattr(_taggers, "tagger", None)
     if tagger is None:
-        with _model_lock:
-            if _model is None:
-                userdic = compile_userdict(read_userdict())
-                _model = mecab_ko.Model(f'-u "{userdic}" {_NODE_FORMAT} {_EOS_FORMAT}')
-            tagger = _model.createTagger()
-        _local.tagger = tagger
+        tagger = _taggers.tagger = _model().createTagger()
     return tagger
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import lxml.html
 
 from indexer.cleaning import ends_as_sentence, is_boilerplate, is_prose, is_speaker_line
+from indexer.scripts import HAN, HAN_RE, HANGUL
 
 METADATA_NAME = "metadata.json"
 FIELDS = ("title", "outlet", "author", "published", "url", "lang", "summit")
@@ -49,7 +50,7 @@ _DATE_FORMS = (
 )
 # "홍길동 기자", "[서울=뉴스1] 홍길동 기자", "홍길동(洪吉同) 특파원": the name, with its Hanja.
 _KO_BYLINE = re.compile(
-    r"(?:^|[(\[=]\s*|[)\]]\s*)(?P<name>[가-힣]{2,4}(?:\s?[(（][\u4e00-\u9fff]{2,4}[)）])?)"
+    rf"(?:^|[(\[=]\s*|[)\]]\s*)(?P<name>[{HANGUL}]{{2,4}}(?:\s?[(（][{HAN}]{{2,4}}[)）])?)"
     r"\s?(?:수석|선임|객원|인턴)?\s?(?:기자|특파원|통신원)"
     r"(?=\s|$|[=\])]|[\w.+-]+@)"
 )
@@ -92,9 +93,9 @@ def parse_date(value: str) -> datetime | None:
 def detect_lang(text: str) -> tuple[str, ...]:
     """ISO 639-1 codes of the scripts that carry the text, largest share first."""
     counts = {
-        "ko": len(re.findall(r"[가-힣]+", text)),
+        "ko": len(re.findall(f"[{HANGUL}]+", text)),
         "ja": len(re.findall(r"[\u3040-\u30ff]+", text)),
-        "zh": len(re.findall(r"[\u4e00-\u9fff]", text)) // 2,  # ~2 Han characters a word
+        "zh": len(HAN_RE.findall(text)) // 2,  # ~2 Han characters a word
         # Acronyms (AI, OECD, KIST) turn up in text of any language; words don't.
         "en": len(re.findall(r"[A-Za-z]*[a-z][A-Za-z]*", text)),
     }

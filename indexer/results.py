@@ -2,32 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from indexer.aliases import Expansion
+from indexer.meta import ArticleMeta
 from indexer.notices import Notice
 from indexer.snippets import Paragraph, Passage
 
 
-@dataclass(frozen=True)
-class Hit:
+@dataclass(frozen=True, kw_only=True)
+class Hit(ArticleMeta):
     """One ranked article with its highlighted passages.
 
     ``strict`` is False for an article shown after the match set because it has only some of
     the query's words.
     """
 
-    id: str
-    title: str
     title_html: str
-    outlet: str
-    author: str
-    published: datetime | None
-    url: str
-    lang: tuple[str, ...]
-    summit: tuple[str, ...]
     score: float
     passages: tuple[Passage, ...]
     strict: bool = True
@@ -50,6 +44,9 @@ class Filters:
     summit: tuple[str, ...] = ()
     date_from: date | None = None
     date_to: date | None = None
+
+
+NO_FILTERS = Filters()
 
 
 @dataclass(frozen=True)
@@ -87,18 +84,10 @@ class SearchResult:
     took_ms: float = 0.0
 
 
-@dataclass(frozen=True)
-class ArticleView:
+@dataclass(frozen=True, kw_only=True)
+class ArticleView(ArticleMeta):
     """An article with every match highlighted, paragraph by paragraph."""
 
-    id: str
-    title: str
-    outlet: str
-    author: str
-    published: datetime | None
-    url: str
-    lang: tuple[str, ...]
-    summit: tuple[str, ...]
     body: str
     raw: str
     paragraphs: tuple[Paragraph, ...]
@@ -115,19 +104,59 @@ class ConceptMarks:
     count: int
 
 
-def _split(value: str | None) -> tuple[str, ...]:
-    return tuple(v for v in (value or "").split(",") if v)
+# --- JSON: the one shape of a search result and an article, for the API and the CLI -----------
 
 
-def metadata(fields: dict) -> dict[str, Any]:
-    """The article metadata that hits and article views share, from stored fields."""
+def hit_json(hit: Hit) -> dict[str, Any]:
+    """A hit as JSON: metadata and passages (exact text, offsets and highlighted HTML)."""
     return {
-        "id": fields["id"],
-        "title": fields.get("title", ""),
-        "outlet": fields.get("outlet", ""),
-        "author": fields.get("author", ""),
-        "published": fields.get("published"),
-        "url": fields.get("url", ""),
-        "lang": _split(fields.get("lang")),
-        "summit": _split(fields.get("summit")),
+        **hit.meta_json(),
+        "title_html": hit.title_html,
+        "score": round(hit.score, 4),
+        "strict": hit.strict,
+        "passages": [
+            {"start": p.start, "end": p.end, "text": p.text, "html": p.html} for p in hit.passages
+        ],
+    }
+
+
+def result_json(result: SearchResult, say: Callable[[Notice], str]) -> dict[str, Any]:
+    """A page of results as JSON; ``say`` puts each notice into words for ``message``."""
+    return {
+        "query": result.query,
+        # The match set; ``relaxed_total`` more articles have only some of the words.
+        "total": result.total,
+        "relaxed_total": result.relaxed_total,
+        "concepts": result.concepts,
+        "need": result.need,
+        "match": result.match,
+        "page": result.page,
+        "pagesize": result.pagesize,
+        "sort": result.sort,
+        "took_ms": round(result.took_ms, 1),
+        "hits": [hit_json(h) for h in result.hits],
+        "facets": {
+            name: [{"value": f.value, "count": f.count} for f in values]
+            for name, values in result.facets.items()
+        },
+        "expansions": [{"matched": e.matched, "added": list(e.added)} for e in result.expansions],
+        "phrases": [{"phrase": p.phrase, "count": p.count} for p in result.phrases],
+        "notices": [
+            {"code": n.code, "params": n.values, "message": say(n)} for n in result.notices
+        ],
+        "suggestion": result.suggestion,
+    }
+
+
+def article_json(view: ArticleView) -> dict[str, Any]:
+    """An article as JSON, paragraphs with anchors and highlighted HTML."""
+    return {
+        **view.meta_json(),
+        "body": view.body,
+        "raw": view.raw,
+        "matches": view.matches,
+        "paragraphs": [
+            {"anchor": p.anchor, "start": p.start, "end": p.end, "text": p.text, "html": p.html}
+            for p in view.paragraphs
+        ],
     }

@@ -16,12 +16,14 @@ from indexer import engine, suggest
 from indexer import query as query_mod
 from indexer.aliases import CORPUS_ALIASES, AliasGroup, load_aliases
 from indexer.concepts import Word
+from indexer.meta import meta_fields
 from indexer.normalize import normalize
 from indexer.notices import Notice
 from indexer.postings import SegmentCache
 from indexer.query import Plan
 from indexer.ranking import Settings, SummitBM25, bm25_idf, min_should_match
 from indexer.results import (
+    NO_FILTERS,
     ArticleView,
     ConceptMarks,
     FacetValue,
@@ -29,7 +31,6 @@ from indexer.results import (
     Hit,
     PhraseCount,
     SearchResult,
-    metadata,
 )
 from indexer.schema import GRAM_FIELDS
 from indexer.scripts import is_hangul
@@ -40,7 +41,6 @@ SORTS = ("relevance", "newest", "oldest")
 MATCHES = ("all", "any")
 FACETS = ("outlet", "lang", "summit")
 MAX_CORRECTIONS = 4
-NO_FILTERS = Filters()
 
 __all__ = ["FACETS", "SORTS", "ArticleView", "Filters", "Hit", "Library", "SearchResult"]
 
@@ -175,7 +175,7 @@ class Library:
         body = fields.get("body", "")
         title = fields.get("title", "")
         return Hit(
-            **metadata(fields),
+            **meta_fields(fields),
             title_html=mark(title, 0, len(title), find_matches(title, targets, self.analyzer)),
             score=score,
             passages=tuple(passages(body, targets, self.analyzer)),
@@ -258,7 +258,7 @@ class Library:
         paras = tuple(paragraphs(body, [Target(c.words) for c in concepts], self.analyzer))
         counts = Counter(c for p in paras for _, _, c in p.marks)
         return ArticleView(
-            **metadata(fields),
+            **meta_fields(fields),
             body=body,
             raw=fields.get("raw", ""),
             paragraphs=paras,

@@ -23,9 +23,13 @@ def test_search_json(corpus_index: Path) -> None:
     data = json.loads(out)
     assert (data["query"], data["total"]) == ("기본법", 1)
     (hit,) = data["hits"]
-    assert set(hit) == {"id", "title", "outlet", "published", "url", "score", "strict", "snippet"}
+    # The API's shape: one JSON form of a search result everywhere.
+    assert set(hit) == {
+        *("id", "title", "title_html", "outlet", "author", "published", "url"),
+        *("lang", "summit", "score", "strict", "passages"),
+    }
     assert hit["id"] == S003 and hit["outlet"] == "대한민국 정책브리핑"
-    assert '인공지능(AI)<mark data-c="0">기본법</mark>, 올해' in hit["snippet"]
+    assert '인공지능(AI)<mark data-c="0">기본법</mark>, 올해' in hit["passages"][0]["html"]
 
 
 def test_search_text_lists_aliases_and_hits(corpus_index: Path) -> None:

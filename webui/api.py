@@ -8,7 +8,7 @@ from xml.sax.saxutils import quoteattr
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
 
-from indexer.search import ArticleView, Hit, SearchResult
+from indexer.results import article_json, result_json
 from webui import i18n
 from webui.library import get_library
 from webui.pages import run_search
@@ -17,79 +17,6 @@ from webui.params import SearchParams
 bp = Blueprint("api", __name__)
 
 SUGGESTIONS = 8
-
-
-def _date(value: Any) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _metadata_json(item: Hit | ArticleView) -> dict[str, Any]:
-    """The metadata hits and articles share, as JSON."""
-    return {
-        "id": item.id,
-        "title": item.title,
-        "outlet": item.outlet,
-        "author": item.author,
-        "published": _date(item.published),
-        "url": item.url,
-        "lang": list(item.lang),
-        "summit": list(item.summit),
-    }
-
-
-def hit_json(hit: Hit) -> dict[str, Any]:
-    """A hit as JSON: metadata and passages (exact text, offsets and highlighted HTML)."""
-    return {
-        **_metadata_json(hit),
-        "title_html": hit.title_html,
-        "score": round(hit.score, 4),
-        "strict": hit.strict,
-        "passages": [
-            {"start": p.start, "end": p.end, "text": p.text, "html": p.html} for p in hit.passages
-        ],
-    }
-
-
-def result_json(result: SearchResult) -> dict[str, Any]:
-    """A page of results as JSON."""
-    return {
-        "query": result.query,
-        # The match set; ``relaxed_total`` more articles have only some of the words.
-        "total": result.total,
-        "relaxed_total": result.relaxed_total,
-        "concepts": result.concepts,
-        "need": result.need,
-        "match": result.match,
-        "page": result.page,
-        "pagesize": result.pagesize,
-        "sort": result.sort,
-        "took_ms": round(result.took_ms, 1),
-        "hits": [hit_json(h) for h in result.hits],
-        "facets": {
-            name: [{"value": f.value, "count": f.count} for f in values]
-            for name, values in result.facets.items()
-        },
-        "expansions": [{"matched": e.matched, "added": list(e.added)} for e in result.expansions],
-        "phrases": [{"phrase": p.phrase, "count": p.count} for p in result.phrases],
-        "notices": [
-            {"code": n.code, "params": n.values, "message": i18n.notice(n)} for n in result.notices
-        ],
-        "suggestion": result.suggestion,
-    }
-
-
-def article_json(view: ArticleView) -> dict[str, Any]:
-    """An article as JSON, paragraphs with anchors and highlighted HTML."""
-    return {
-        **_metadata_json(view),
-        "body": view.body,
-        "raw": view.raw,
-        "matches": view.matches,
-        "paragraphs": [
-            {"anchor": p.anchor, "start": p.start, "end": p.end, "text": p.text, "html": p.html}
-            for p in view.paragraphs
-        ],
-    }
 
 
 @bp.get("/api/search")
@@ -101,7 +28,7 @@ def search() -> Any:
         return jsonify(error="the search could not be run", query=params.q), 400
     if result is None:
         return jsonify(error="missing q", query=""), 400
-    return jsonify(result_json(result))
+    return jsonify(result_json(result, i18n.notice))
 
 
 @bp.get("/api/articles/<path:doc_id>")

@@ -19,21 +19,22 @@ from flask import (
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from indexer.meta import ArticleMeta
 from indexer.search import FACETS, ArticleView, Hit, SearchResult
 from indexer.store import IndexError_
 from webui import i18n
 from webui.library import get_library
 from webui.params import SearchParams, page_window
-from webui.quote import Quote, Source, http_url, make_quote
+from webui.quote import Quote, http_url, make_quote
 
 bp = Blueprint("pages", __name__)
 
 EXAMPLES = ("기본법", "서울 정상회의", '"AI 안전 서약"', "Anthropic", "유네스코 -MOOC")
 
 
-def source_of(item: Hit | ArticleView) -> Source:
-    """The citation fields of a hit or an article (links only to http(s) addresses)."""
-    return Source(item.title, item.outlet, item.author, item.published, http_url(item.url))
+def source_of(item: Hit | ArticleView) -> ArticleMeta:
+    """What a citation of a hit or an article names (links only to http(s) addresses)."""
+    return item.meta(url=http_url(item.url))
 
 
 def quote_for(item: Hit | ArticleView, text: str, start: int, end: int, q: str) -> Quote:
@@ -55,7 +56,7 @@ def run_search(params: SearchParams) -> tuple[SearchResult | None, bool]:
             page=params.page,
             pagesize=current_app.config["PAGE_SIZE"],
             sort=params.sort,
-            filters=params.filters(),
+            filters=params.filters,
             disabled_aliases=frozenset(params.noalias),
             match=params.match,
         )

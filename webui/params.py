@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from indexer.search import FACETS, MATCHES, SORTS, Filters
+from indexer.search import FACETS, MATCHES, NO_FILTERS, SORTS, Filters
 
 MAX_QUERY = 1000
 # Whoosh collects page * pagesize hits to show one page; deeper pages are not useful anyway.
@@ -35,11 +35,8 @@ class SearchParams:
     q: str = ""
     page: int = 1
     sort: str = "relevance"
-    outlet: tuple[str, ...] = ()
-    lang: tuple[str, ...] = ()
-    summit: tuple[str, ...] = ()
-    date_from: date | None = None
-    date_to: date | None = None
+    # The outlet, language, summit and date filters: the core's own record of them.
+    filters: Filters = NO_FILTERS
     noalias: tuple[str, ...] = ()
     # "any": every article with one of the words is in the match set (the relaxed tier's link).
     match: str = "all"
@@ -68,43 +65,49 @@ class SearchParams:
             dates[name] = _date(args.get(name))
             if args.get(name) and dates[name] is None:
                 ignored.append(name)
-        return cls(
-            q=args.get("q", "")[:MAX_QUERY].strip(),
-            page=min(MAX_PAGE, max(1, page)),
-            sort=sort,
+        filters = Filters(
             outlet=_values(args, "outlet"),
             lang=_values(args, "lang"),
             summit=_values(args, "summit"),
             date_from=dates["from"],
             date_to=dates["to"],
+        )
+        return cls(
+            q=args.get("q", "")[:MAX_QUERY].strip(),
+            page=min(MAX_PAGE, max(1, page)),
+            sort=sort,
+            filters=filters,
             noalias=_values(args, "noalias"),
             match=match,
             ignored=tuple(ignored),
         )
 
-    def filters(self) -> Filters:
-        """The interface filters for ``Library.search``."""
-        return Filters(self.outlet, self.lang, self.summit, self.date_from, self.date_to)
-
     @property
     def filtered(self) -> bool:
         """True if any filter is chosen."""
-        return bool(self.outlet or self.lang or self.summit or self.date_from or self.date_to)
+        return self.filters != NO_FILTERS
 
     def args(self, **changes: Any) -> dict[str, Any]:
-        """URL arguments for this state with ``changes`` applied (page 1 unless given)."""
+        """URL arguments for this state with ``changes`` applied (page 1 unless given).
+
+        A change may name a filter (``outlet=(...)``, ``date_from=None``) or ``filters``.
+        """
         changes.setdefault("page", 1)
+        named = {k: changes.pop(k) for k in list(changes) if k in _FILTER_FIELDS}
         p = replace(self, **changes)
+        f = replace(p.filters, **named)
         out: dict[str, Any] = {"q": p.q}
         if p.sort != "relevance":
             out["sort"] = p.sort
-        for name in (*FACETS, "noalias"):
-            if getattr(p, name):
-                out[name] = list(getattr(p, name))
-        if p.date_from:
-            out["from"] = p.date_from.isoformat()
-        if p.date_to:
-            out["to"] = p.date_to.isoformat()
+        for name in FACETS:
+            if getattr(f, name):
+                out[name] = list(getattr(f, name))
+        if p.noalias:
+            out["noalias"] = list(p.noalias)
+        if f.date_from:
+            out["from"] = f.date_from.isoformat()
+        if f.date_to:
+            out["to"] = f.date_to.isoformat()
         if p.match != "all":
             out["match"] = p.match
         if p.page > 1:
@@ -113,9 +116,16 @@ class SearchParams:
 
     def toggle(self, facet: str, value: str) -> dict[str, Any]:
         """URL arguments with ``value`` added to or removed from filter ``facet``."""
-        current = getattr(self, facet)
+        current = getattr(self.filters, facet)
         new = tuple(v for v in current if v != value) if value in current else (*current, value)
         return self.args(**{facet: new})
+
+    def unfiltered(self) -> dict[str, Any]:
+        """URL arguments for the same search without any filter."""
+        return self.args(filters=NO_FILTERS)
+
+
+_FILTER_FIELDS = frozenset(f.name for f in fields(Filters))
 
 
 def page_window(page: int, pages: int, width: int = 2) -> list[int | None]:

@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from urllib.parse import quote as percent
 from urllib.parse import urlsplit
+
+from indexer.meta import ArticleMeta
 
 # Text fragments longer than this are given as textStart,textEnd so a small difference in
 # the middle of the page's text does not break the link.
 FRAGMENT_WHOLE = 80
 FRAGMENT_WORDS = 4
-
-
-@dataclass(frozen=True)
-class Source:
-    """What a citation names: any of these may be empty."""
-
-    title: str
-    outlet: str
-    author: str
-    published: datetime | None
-    url: str
 
 
 @dataclass(frozen=True)
@@ -34,7 +25,7 @@ class Quote:
     permalink: str
 
 
-def _cite(source: Source, title: str, url: str, accessed: date, accessed_label: str) -> str:
+def _cite(source: ArticleMeta, title: str, url: str, accessed: date, accessed_label: str) -> str:
     parts = [source.outlet, title, source.author]
     if source.published:
         parts.append(source.published.date().isoformat())
@@ -43,7 +34,7 @@ def _cite(source: Source, title: str, url: str, accessed: date, accessed_label: 
     return f"{head}. {tail}({accessed_label} {accessed.isoformat()})"
 
 
-def citation(source: Source, accessed: date, accessed_label: str) -> str:
+def citation(source: ArticleMeta, accessed: date, accessed_label: str) -> str:
     """``outlet, “title”, author, date. URL (accessed YYYY-MM-DD)`` without the empty parts."""
     title = f"“{source.title}”" if source.title else ""
     return _cite(source, title, source.url, accessed, accessed_label)
@@ -63,7 +54,7 @@ def _md_escape(text: str) -> str:
 
 
 def make_quote(
-    text: str, source: Source, permalink: str, accessed: date, accessed_label: str
+    text: str, source: ArticleMeta, permalink: str, accessed: date, accessed_label: str
 ) -> Quote:
     """Build the plain and Markdown quotations of ``text`` (used verbatim) from ``source``."""
     plain = f"{text}\n\n— {citation(source, accessed, accessed_label)}"
