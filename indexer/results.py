@@ -44,6 +44,8 @@ class Filters:
     summit: tuple[str, ...] = ()
     date_from: date | None = None
     date_to: date | None = None
+    # With a date range: keep the undated articles it would otherwise hide.
+    undated: bool = False
 
 
 NO_FILTERS = Filters()
@@ -82,6 +84,8 @@ class SearchResult:
     notices: list[Notice] = field(default_factory=list)
     suggestion: str | None = None
     took_ms: float = 0.0
+    # With a date range: articles of the match set it hides for having no date.
+    undated_hidden: int = 0
 
 
 @dataclass(frozen=True, kw_only=True)

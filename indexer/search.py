@@ -4,29 +4,28 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-from whoosh import query as Q
 from whoosh.searching import Searcher
 
 from indexer import engine, suggest
 from indexer import query as query_mod
 from indexer.aliases import CORPUS_ALIASES, AliasGroup, load_aliases
 from indexer.concepts import Word
+from indexer.facets import FACETS, date_filter, facet_counts, filter_query
 from indexer.meta import meta_fields
 from indexer.normalize import normalize
 from indexer.notices import Notice
-from indexer.postings import SegmentCache
+from indexer.postings import UNDATED, SegmentCache
 from indexer.query import Plan
 from indexer.ranking import Settings, SummitBM25, bm25_idf, min_should_match
 from indexer.results import (
     NO_FILTERS,
     ArticleView,
     ConceptMarks,
-    FacetValue,
     Filters,
     Hit,
     PhraseCount,
@@ -39,7 +38,6 @@ from indexer.store import open_index
 
 SORTS = ("relevance", "newest", "oldest")
 MATCHES = ("all", "any")
-FACETS = ("outlet", "lang", "summit")
 MAX_CORRECTIONS = 4
 
 __all__ = ["FACETS", "SORTS", "ArticleView", "Filters", "Hit", "Library", "SearchResult"]
@@ -155,15 +153,23 @@ class Library:
                 for i in chosen
             ]
             if facets:
-                result.facets = _facets(s, found.ids[found.strict], self.cache)
+                result.facets = facet_counts(s, found.ids[found.strict], self.cache)
+            if date_filter(filters) is not None and not filters.undated:
+                result.undated_hidden = self._undated(s, plan, filters, match == "any")
             if result.total < 3:
                 result.suggestion = self._suggest(s, text, plan, filters, found)
         result.took_ms = (time.perf_counter() - started) * 1000
         return result
 
     def _evaluate(self, s: Searcher, plan: Plan, filters: Filters, any_word: bool):
-        allowed = _filter_query(plan.filters, filters)
+        allowed = filter_query(s, plan.filters, filters)
         return engine.evaluate(s, plan, self.settings, self.cache, allowed, any_word)
+
+    def _undated(self, s: Searcher, plan: Plan, filters: Filters, any_word: bool) -> int:
+        """How many articles of the match set a date filter hides for having no date."""
+        wider = self._evaluate(s, plan, replace(filters, undated=True), any_word)
+        dates = self._published(s)[wider.ids[wider.strict]]
+        return int(np.count_nonzero(dates == UNDATED))
 
     def _published(self, s: Searcher) -> np.ndarray:
         """Every document's sortable date, in the searcher's document numbers."""
@@ -288,46 +294,3 @@ def _targets(s: Searcher, plan: Plan) -> list[Target]:
         df = max((s.doc_frequency("body", t) for t in terms), default=0)
         out.append(Target(concept.words, bm25_idf(count, df)))
     return out
-
-
-def _facets(s: Searcher, ids: np.ndarray, cache: SegmentCache) -> dict[str, list[FacetValue]]:
-    """Counts of each facet value among ``ids``, from each value's posting list."""
-    counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
-    for leaf, offset in s.leaf_searchers():
-        reader = leaf.reader()
-        local = ids[(ids >= offset) & (ids < offset + reader.doc_count_all())] - offset
-        if not len(local):
-            continue
-        matched = np.zeros(reader.doc_count_all(), dtype=bool)
-        matched[local] = True
-        for name in FACETS:
-            field = reader.schema[name]
-            for btext in reader.lexicon(name):
-                n = int(np.count_nonzero(matched[cache.postings(reader, name, btext)[0]]))
-                if n:
-                    counts[name][field.from_bytes(btext)] += n
-    return {name: _facet_values(c) for name, c in counts.items()}
-
-
-def _facet_values(groups: Counter[str]) -> list[FacetValue]:
-    """Facet values by count, then name; the empty value (unknown) is left out."""
-    return sorted(
-        (FacetValue(str(k), v) for k, v in groups.items() if k), key=lambda f: (-f.count, f.value)
-    )
-
-
-def _filter_query(typed: Sequence[Q.Query], filters: Filters) -> Q.Query | None:
-    parts: list[Q.Query] = list(typed)
-    for name in FACETS:
-        values = getattr(filters, name)
-        if values:
-            parts.append(Q.Or([Q.Term(name, v) for v in values]))
-    if filters.date_from or filters.date_to:
-        start = (
-            datetime.combine(filters.date_from, datetime.min.time()) if filters.date_from else None
-        )
-        end = datetime.combine(filters.date_to, datetime.max.time()) if filters.date_to else None
-        parts.append(Q.DateRange("published", start, end))
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else Q.And(parts)

@@ -269,3 +269,71 @@ def test_match_bar_steps_through_one_word(page: playwright_sync.Page) -> None:
     shot(page, "article-concept")
     steps.first.click()
     assert page.locator("#match-count").inner_text() == "1 / 55"
+
+
+SPLIT_WORDS = """
+() => {
+  // Every run of Hangul in the page's text: the lines its letters lie on.
+  const split = [];
+  const walker = document.createTreeWalker(document.querySelector("main"), NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const m of node.data.matchAll(/[\\uac00-\\ud7a3]+/g)) {
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const tops = new Set(Array.from(range.getClientRects(), (r) => Math.round(r.top)));
+      if (tops.size > 1) split.push(m[0]);
+    }
+  }
+  return split;
+}
+"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 900), (390, 844)])
+@pytest.mark.parametrize("url", ["/?q=AI 안전 서약", "/articles/001_7ad3c6ee62ab7cbe.txt?q=AI"])
+def test_no_korean_word_is_split_across_lines(
+    browser: playwright_sync.Browser, base_url: str, url: str, width: int, height: int
+) -> None:
+    context = browser.new_context(
+        base_url=base_url, locale="ko-KR", viewport={"width": width, "height": height}
+    )
+    tab = context.new_page()
+    tab.goto(url)
+    words = tab.evaluate("() => document.querySelector('main').innerText.length")
+    assert words > 1000  # a page full of Korean text
+    assert tab.evaluate(SPLIT_WORDS) == []
+    context.close()
+
+
+def test_a_phone_folds_the_filters_above_the_results(
+    browser: playwright_sync.Browser, base_url: str
+) -> None:
+    context = browser.new_context(
+        base_url=base_url,
+        locale="ko-KR",
+        viewport={"width": 390, "height": 844},
+        has_touch=True,
+        is_mobile=True,
+    )
+    tab = context.new_page()
+    tab.goto("/?q=AI")
+    panel = tab.locator("#filters")
+    assert panel.get_attribute("open") is None  # folded
+    assert tab.locator("#filters > summary").is_visible()
+    box, first_hit = panel.bounding_box(), tab.locator("li.hit").first.bounding_box()
+    assert box is not None and first_hit is not None and box["y"] < first_hit["y"]
+    assert not tab.locator(".kbd-hint").is_visible()  # no "/" shortcut without a keyboard
+    tab.locator("#filters > summary").click()
+    assert tab.locator('a.facet-value[data-value="쿠키뉴스"]').is_visible()
+    shot(tab, "phone-filters")
+    context.close()
+    wide = browser.new_context(
+        base_url=base_url, locale="ko-KR", viewport={"width": 1280, "height": 900}
+    )
+    tab = wide.new_page()
+    tab.goto("/?q=AI")
+    assert tab.locator("#filters").get_attribute("open") == ""
+    assert not tab.locator("#filters > summary").is_visible()
+    assert tab.locator(".kbd-hint").is_visible()
+    wide.close()

@@ -600,3 +600,32 @@ def test_serve_prints_url_and_generated_token(
     monkeypatch.setenv("SUMMIT_SEARCH_ADMIN_TOKEN", "configured")
     serve.serve(corpus_index, "::1", 8765)
     assert capsys.readouterr().out.splitlines() == ["Summit Search: http://[::1]:8765/"]
+
+
+def test_a_page_past_the_end_says_so(corpus_index: Path) -> None:
+    client = make_app(corpus_index, PAGE_SIZE=2).test_client()
+    status, page = get(client, "/?q=AI&page=9", headers=KO)
+    assert status == 200 and hit_ids(page) == []
+    assert "9페이지에는 결과가 없습니다" in page and "결과는 3페이지까지입니다." in page
+    assert 'id="last-page">3페이지로 가기</a>' in page
+    assert 'href="/?q=AI&amp;page=3" id="last-page"' in page
+
+
+def test_unknown_is_a_facet_value_and_a_filter(client: FlaskClient) -> None:
+    page = get(client, "/?q=escapecheck OR AI", headers=KO)[1]
+    # The fixture article has no summit: "-" in the address, "알 수 없음" on the screen.
+    assert ("-", 1, False) in facet_counts(page, "summit")
+    assert '<span class="label unknown">알 수 없음</span>' in page
+    only = get(client, "/?q=escapecheck OR AI&summit=-", headers=KO)[1]
+    assert hit_ids(only) == [FIXTURE]
+    assert ("-", 1, True) in facet_counts(only, "summit")
+
+
+def test_a_date_filter_says_what_it_hides(client: FlaskClient) -> None:
+    page = get(client, "/?q=AI&from=2024-05-01", headers=KO)[1]
+    assert sorted(hit_ids(page)) == sorted([S001, S002])
+    assert "날짜 없는 기사 3건이 빠졌습니다" in page
+    assert 'href="/?q=AI&amp;from=2024-05-01&amp;undated=1">포함하기</a>' in page
+    both = get(client, "/?q=AI&from=2024-05-01&undated=1", headers=KO)[1]
+    assert sorted(hit_ids(both)) == sorted([S000, S001, S002, S003, S004])
+    assert "날짜 없는 기사도 포함했습니다" in both

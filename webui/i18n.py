@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, g, request
 
+from indexer.facets import UNKNOWN
 from indexer.notices import Notice
 from indexer.results import SearchResult
 from indexer.store import IndexError_
@@ -38,6 +39,17 @@ STRINGS: dict[str, dict[str, str]] = {
         "best-matching articles only.",
         "notice_phrase_excluded_words": "“{phrase}” is very common: every article with all its "
         "words was left out.",
+        "filters_on": "on",
+        "unknown": "unknown",
+        "undated_hidden": "{n} undated articles hidden",
+        "undated_include": "include them",
+        "undated_included": "Undated articles included",
+        "undated_exclude": "leave them out",
+        "past_end_title": "No results on page {page}",
+        "past_end": "The results end on page {pages}.",
+        "last_page": "Go to page {page}",
+        "try_suggestion": "Search for {q}",
+        "try_any": "Articles with any of the words",
         "concepts_label": "Step through",
         "concept_all": "all",
         "sort": "Sort",
@@ -158,6 +170,17 @@ STRINGS: dict[str, dict[str, str]] = {
         "{checked}건에서만 찾았습니다.",
         "notice_phrase_excluded_words": "“{phrase}” 구절은 아주 흔해서, 그 단어가 모두 들어간 "
         "기사를 모두 뺐습니다.",
+        "filters_on": "사용 중",
+        "unknown": "알 수 없음",
+        "undated_hidden": "날짜 없는 기사 {n}건이 빠졌습니다",
+        "undated_include": "포함하기",
+        "undated_included": "날짜 없는 기사도 포함했습니다",
+        "undated_exclude": "빼기",
+        "past_end_title": "{page}페이지에는 결과가 없습니다",
+        "past_end": "결과는 {pages}페이지까지입니다.",
+        "last_page": "{page}페이지로 가기",
+        "try_suggestion": "{q}(으)로 검색",
+        "try_any": "단어가 하나라도 들어간 기사 보기",
         "concepts_label": "단어별로 보기",
         "concept_all": "전체",
         "sort": "정렬",
@@ -298,6 +321,15 @@ def summary(result: SearchResult) -> str:
     return t(key, total=result.total, need=result.need, concepts=result.concepts, ms=ms)
 
 
+def facet_label(name: str, value: str) -> str:
+    """A facet value as the interface shows it: languages and summits named, unknown said."""
+    if value == UNKNOWN:
+        return t("unknown")
+    if name == "lang":
+        return language_name(value)
+    return value
+
+
 def language_name(code: str) -> str:
     """A language code as a word in the interface language."""
     return LANGUAGE_NAMES[ui_language()].get(code, code)
@@ -306,5 +338,11 @@ def language_name(code: str) -> str:
 def init_app(app: Flask) -> None:
     """Offer ``t``, ``notice``, ``summary``, ``language_name``, ``ui_language`` to templates."""
     app.jinja_env.globals.update(
-        t=t, language_name=language_name, ui_language=ui_language, notice=notice, summary=summary
+        t=t,
+        language_name=language_name,
+        ui_language=ui_language,
+        notice=notice,
+        summary=summary,
+        facet_label=facet_label,
+        unknown=UNKNOWN,
     )

@@ -71,6 +71,7 @@ class SearchParams:
             summit=_values(args, "summit"),
             date_from=dates["from"],
             date_to=dates["to"],
+            undated=args.get("undated", "") in ("1", "true", "on"),
         )
         return cls(
             q=args.get("q", "")[:MAX_QUERY].strip(),
@@ -108,6 +109,8 @@ class SearchParams:
             out["from"] = f.date_from.isoformat()
         if f.date_to:
             out["to"] = f.date_to.isoformat()
+        if f.undated:
+            out["undated"] = 1
         if p.match != "all":
             out["match"] = p.match
         if p.page > 1:

@@ -103,3 +103,13 @@ document.addEventListener("click", async (event) => {
   const cited = document.querySelector(".para.cited");
   if (cited && !location.hash) cited.scrollIntoView({ block: "center" });
 })();
+
+// The filter panel: beside the results on a wide screen, folded above them on a narrow one.
+(function filterPanel() {
+  const panel = document.getElementById("filters");
+  if (!panel) return;
+  const narrow = window.matchMedia("(max-width: 50rem)");
+  const fit = () => { panel.open = !narrow.matches; };
+  fit();
+  narrow.addEventListener("change", fit);
+})();

@@ -1,0 +1,95 @@
+"""Facets and filters: counts of each outlet, language and summit, "unknown" included.
+
+A facet's values come from their posting lists, one array operation each. Articles without a
+value (no outlet, no summit) are a value of their own, ``UNKNOWN``, which a filter can choose
+like any other; a date filter hides undated articles unless ``Filters.undated`` keeps them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime
+
+import numpy as np
+from whoosh import query as Q
+from whoosh.searching import Searcher
+
+from indexer.postings import SegmentCache
+from indexer.results import FacetValue, Filters
+
+FACETS = ("outlet", "lang", "summit")
+# The facet value of articles that have none; never a real outlet, language or summit.
+UNKNOWN = "-"
+
+
+def facet_counts(s: Searcher, ids: np.ndarray, cache: SegmentCache) -> dict[str, list[FacetValue]]:
+    """Counts of each facet value among ``ids`` (global document numbers), unknown last."""
+    counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
+    for leaf, offset in s.leaf_searchers():
+        reader = leaf.reader()
+        local = ids[(ids >= offset) & (ids < offset + reader.doc_count_all())] - offset
+        if not len(local):
+            continue
+        matched = np.zeros(reader.doc_count_all(), dtype=bool)
+        matched[local] = True
+        for name in FACETS:
+            field = reader.schema[name]
+            valued = np.zeros(reader.doc_count_all(), dtype=bool)
+            for btext in reader.lexicon(name):
+                docs = cache.postings(reader, name, btext)[0]
+                valued[docs] = True
+                n = int(np.count_nonzero(matched[docs]))
+                if n:
+                    counts[name][field.from_bytes(btext)] += n
+            unknown = int(np.count_nonzero(matched & ~valued))
+            if unknown:
+                counts[name][UNKNOWN] += unknown
+    return {name: _facet_values(c) for name, c in counts.items()}
+
+
+def _facet_values(groups: Counter[str]) -> list[FacetValue]:
+    """Facet values by count, then name; "unknown" last."""
+    known = [FacetValue(str(k), v) for k, v in groups.items() if k and k != UNKNOWN]
+    out = sorted(known, key=lambda f: (-f.count, f.value))
+    if groups.get(UNKNOWN):
+        out.append(FacetValue(UNKNOWN, groups[UNKNOWN]))
+    return out
+
+
+def filter_query(s: Searcher, typed: Sequence[Q.Query], filters: Filters) -> Q.Query | None:
+    """The Whoosh query of the typed field filters and the interface's ``filters``."""
+    parts: list[Q.Query] = list(typed)
+    for name in FACETS:
+        values = getattr(filters, name)
+        if values:
+            chosen: list[Q.Query] = [Q.Term(name, v) for v in values if v != UNKNOWN]
+            if UNKNOWN in values:
+                chosen.append(_without_value(s, name))
+            parts.append(chosen[0] if len(chosen) == 1 else Q.Or(chosen))
+    dates = date_filter(filters)
+    if dates is not None:
+        parts.append(Q.Or([dates, Q.Not(_any_date())]) if filters.undated else dates)
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else Q.And(parts)
+
+
+def date_filter(filters: Filters) -> Q.Query | None:
+    """The publication-date range of ``filters``, or None."""
+    if not (filters.date_from or filters.date_to):
+        return None
+    start = datetime.combine(filters.date_from, datetime.min.time()) if filters.date_from else None
+    end = datetime.combine(filters.date_to, datetime.max.time()) if filters.date_to else None
+    return Q.DateRange("published", start, end)
+
+
+def _any_date() -> Q.Query:
+    return Q.DateRange("published", datetime(1, 1, 1), datetime(9999, 12, 31))
+
+
+def _without_value(s: Searcher, name: str) -> Q.Query:
+    """Articles with no value in facet ``name``."""
+    field = s.schema[name]
+    values = [Q.Term(name, field.from_bytes(b)) for b in s.reader().lexicon(name)]
+    return Q.Not(Q.Or(values)) if values else Q.Every()
