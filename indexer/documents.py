@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from indexer import metadata
+from indexer import metadata, summits
 from indexer.cleaning import clean_lines, line_rules, text_kind
 from indexer.decoding import DecodeError, decode_bytes, normalise_text
 from indexer.extract import main_content_lines, parse_html, visible_lines
@@ -161,9 +161,10 @@ def _from_html(text: str) -> _Parsed | str:
 def _build(parsed: _Parsed, entry: dict[str, Any], ident: str, source: str, data: bytes) -> Article:
     body, raw, declared, guessed = parsed
     fields = {**guessed, **metadata.sidecar_fields(entry), **declared}
+    title = fields.get("title") or metadata.derive_title(body)
     return Article(
         id=ident,
-        title=fields.get("title") or metadata.derive_title(body),
+        title=title,
         title_derived=not fields.get("title"),
         body=body,
         raw=raw,
@@ -172,7 +173,8 @@ def _build(parsed: _Parsed, entry: dict[str, Any], ident: str, source: str, data
         published=fields.get("published"),
         url=fields.get("url", ""),
         lang=fields.get("lang") or metadata.detect_lang(body),
-        summit=fields.get("summit", ()),
+        # A summit the source does not give is the one the article names near its date.
+        summit=fields.get("summit") or summits.detect(title, body, fields.get("published")),
         source=source,
         content_hash=hashlib.sha256(data).hexdigest(),
     )
@@ -274,10 +276,12 @@ def _from_record(record: dict[str, Any]) -> _Parsed:
             declared[key] = " ".join(record[key].split())
     if isinstance(record.get("published"), str):
         declared["published"] = metadata.parse_date(record["published"])
-    lang = record.get("lang")
-    if isinstance(lang, str) and lang.strip():
-        declared["lang"] = (lang.strip(),)
-    elif isinstance(lang, list) and all(isinstance(x, str) for x in lang) and lang:
-        declared["lang"] = tuple(lang)
+    for key in ("lang", "summit"):
+        value = record.get(key)
+        if isinstance(value, str) and value.strip():
+            declared[key] = (value.strip(),)
+        elif isinstance(value, list) and all(isinstance(x, str) for x in value) and value:
+            declared[key] = tuple(value)
     declared = {k: v for k, v in declared.items() if v}
-    return body, text, declared, {}
+    guessed = {"outlet": outlet} if (outlet := metadata.guess_outlet(lines)) else {}
+    return body, text, declared, guessed

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from whoosh import index as whoosh_index
 
-from indexer import pipeline, store
+from indexer import metadata, pipeline, store
 from indexer.config import Config
 from indexer.discover import discover, scan
 from indexer.documents import SUFFIXES, Article, Rejected, check_record, parse_file
@@ -65,6 +65,8 @@ class Source:
     # articles are written (None for a file already staged by a job that did not finish).
     staged: str = ""
     data: bytes | None = None
+    # The fields given with an upload, kept in the library's metadata.json for the file.
+    details: dict[str, object] | None = None
 
 
 def folder_sources(paths: Sequence[Path]) -> Iterator[Source]:
@@ -167,6 +169,8 @@ class _Job:
             return
         if source.data is not None:
             try:
+                if source.details:
+                    self.library.set_metadata(source.staged, source.details)
                 self.library.stage(source.staged, source.data)
             except LibraryError as exc:
                 self.report.failed.append(Rejected(source.label, str(exc)))
@@ -266,7 +270,8 @@ class _Job:
 def _unfinished(library: Library, job: _Job) -> Iterator[Source]:
     """What a crashed job left: staged files to index and settle, trashed ones to drop."""
     for rel in library.staged():
-        items = parse_file(rel, library.staged_bytes(rel))
+        entries, _ = metadata.read_metadata(library.path(rel).parent)
+        items = parse_file(rel, library.staged_bytes(rel), entries)
         yield Source(rel, items, str(library.path(rel).absolute()), staged=rel)
     for rel in library.trashed():
         origin = str(library.path(rel).absolute())
@@ -294,7 +299,8 @@ def _without(path: Path, rel: str, ids: set[str]) -> bytes | None:
 
 # --- the origins ------------------------------------------------------------------------------
 
-PASTE_FIELDS = ("title", "outlet", "author", "published", "url")
+PASTE_FIELDS = ("title", "outlet", "author", "published", "url", "summit")
+UPLOAD_FIELDS = ("outlet", "author", "published", "url", "lang", "summit")
 
 
 def index_sources(
@@ -328,9 +334,17 @@ def index_sources(
 
 
 def add_files(
-    config: Config, files: Sequence[tuple[str, bytes]], lock_timeout: float = 30.0
+    config: Config,
+    files: Sequence[tuple[str, bytes]],
+    details: Mapping[str, str] | None = None,
+    lock_timeout: float = 30.0,
 ) -> IndexReport:
-    """Keep uploaded files in the library as ``uploads/<safe name>`` and index them."""
+    """Keep uploaded files in the library as ``uploads/<safe name>`` and index them.
+
+    ``details`` (outlet, published, url, lang, summit) apply to every file of the upload;
+    what a file says of itself (a JSONL record's fields, a page's tags) still comes first.
+    """
+    given = {k: v.strip() for k, v in (details or {}).items() if k in UPLOAD_FIELDS and v.strip()}
     sources = []
     for name, data in files:
         rel = f"{UPLOADS}/{safe_name(name)}"
@@ -340,7 +354,8 @@ def add_files(
             sources.append(Source(rel, [refused]))
             continue
         origin = str(Library(config.library_dir).path(rel).absolute())
-        sources.append(Source(rel, parse_file(rel, data), origin, len(data), rel, data))
+        items = parse_file(rel, data, {PurePosixPath(rel).name: given})
+        sources.append(Source(rel, items, origin, len(data), rel, data, given or None))
     return run(config, sources, lock_timeout=lock_timeout)
 
 

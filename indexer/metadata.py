@@ -55,6 +55,18 @@ _KO_BYLINE = re.compile(
     r"(?=\s|$|[=\])]|[\w.+-]+@)"
 )
 _EN_BYLINE = re.compile(r"^(?i:by)\s+(?P<name>[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})")
+# Where a page or a text names its outlet: a copyright notice ("Copyright © 한빛일보", "ⓒ 매체",
+# "<저작권자 © 가상일보, 무단전재 …>"), a wire tag ("(서울=연합뉴스)", "[서울=뉴스1]") or a byline
+# with the outlet in angle brackets ("<한빛일보> 홍길동 기자").
+_OUTLET_NOTICE = re.compile(
+    r"(?:copyright|저작권자)?\s*(?:ⓒ|©|\(c\))\s*(?:\d{4}\s*)?(?P<outlet>[^\s,.|<>()\[\]]{2,20})",
+    re.I,
+)
+_OUTLET_WIRE = re.compile(
+    r"^\s*[\[(【]\s*[^=\])】]{1,10}=\s*(?P<outlet>[^\])】\s]{2,15})\s*[\])】]"
+)
+_OUTLET_BYLINE = re.compile(rf"<(?P<outlet>[^<>]{{2,15}})>\s*[{HANGUL}]{{2,4}}\s*기자")
+_NOT_OUTLETS = frozenset({"all", "무단", "무단전재", "저작권자", "copyright", "rights"})
 _URL_LINE = re.compile(
     r"^(?:원문|출처|기사\s*원문|source|url|link)\s*[:\uff1a]?\s*(https?://\S+)$", re.I
 )
@@ -160,7 +172,22 @@ def text_fields(lines: list[str], body: set[int]) -> dict[str, Any]:
                 found["published"] = date
         if "url" not in found and (match := _URL_LINE.match(line)):
             found["url"] = match.group(1)
+    outlet = guess_outlet(lines)
+    if outlet:
+        found["outlet"] = outlet
     return found
+
+
+def guess_outlet(lines: list[str]) -> str:
+    """The outlet a text names of itself: a copyright notice first, then a wire tag or byline."""
+    for pattern in (_OUTLET_NOTICE, _OUTLET_WIRE, _OUTLET_BYLINE):
+        for line in lines:
+            if len(line) > 200 and pattern is not _OUTLET_WIRE:
+                continue
+            match = pattern.search(line)
+            if match and match.group("outlet").lower() not in _NOT_OUTLETS:
+                return match.group("outlet").strip()
+    return ""
 
 
 def _meta(root: lxml.html.HtmlElement, *names: str) -> str:

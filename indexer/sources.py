@@ -18,12 +18,14 @@ then the file is deleted (``purge``); a crash in between is finished the same wa
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import tempfile
 import unicodedata
 from pathlib import Path, PurePosixPath
 
+METADATA_NAME = "metadata.json"  # as documents read it beside the files (metadata.py)
 INCOMING = ".incoming"
 TRASH = ".trash"
 UPLOADS = "uploads"
@@ -116,6 +118,29 @@ class Library:
         """Delete a trashed file for good (after the index commit)."""
         with contextlib.suppress(FileNotFoundError):
             (self.root / TRASH / PurePosixPath(rel)).unlink()
+
+    def set_metadata(self, rel: str, entry: dict[str, object]) -> None:
+        """Record ``entry`` for ``rel`` in its folder's metadata.json (atomically; merged).
+
+        The fields an upload was given (outlet, date, URL, language, summit) live there, so
+        a rebuild reads them again with the file.
+        """
+        target = self.path(rel)
+        sidecar = target.parent / METADATA_NAME
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                entries = json.loads(sidecar.read_text(encoding="utf-8"))
+            except (FileNotFoundError, ValueError):
+                entries = {}
+            if not isinstance(entries, dict):
+                entries = {}
+            entries[target.name] = entry
+            data = json.dumps(entries, ensure_ascii=False, indent=1).encode("utf-8")
+            _write_atomically(sidecar, data)
+        except OSError as exc:
+            why = exc.strerror or str(exc)
+            raise LibraryError(f"cannot keep {rel}'s details in {self.root}: {why}") from exc
 
     def replace(self, rel: str, data: bytes) -> None:
         """Rewrite a settled file in place, atomically (a JSONL file losing one record)."""

@@ -280,3 +280,51 @@ def test_a_half_removed_article_is_removed_by_the_next_job(config: Config) -> No
     assert report.removed == ["uploads/업로드_기사.txt"]
     assert library.trashed() == []
     assert found(config, "업로드어휘") == []
+
+
+def test_an_upload_keeps_the_details_it_was_given(config: Config) -> None:
+    details = {"outlet": "가상일보", "published": "2024-05-22", "url": "https://example.com/a",
+               "lang": "ko", "summit": "Seoul 2024", "csrf_token": "ignored"}  # fmt: skip
+    ingest.add_files(config, [("업로드 기사.txt", UPLOAD.encode())], details)
+    entries = json.loads((config.library_dir / "uploads" / "metadata.json").read_text())
+    assert entries == {"업로드_기사.txt": {k: v for k, v in details.items() if k != "csrf_token"}}
+    # A rebuild reads them again with the file.
+    ingest.index_sources(config, rebuild=True)
+    (hit,) = Library(config.index_dir).search("업로드어휘").hits
+    assert (hit.outlet, hit.url, hit.summit, hit.lang) == (
+        "가상일보",
+        "https://example.com/a",
+        ("Seoul 2024",),
+        ("ko",),
+    )
+    assert hit.published is not None and hit.published.date().isoformat() == "2024-05-22"
+
+
+@pytest.mark.parametrize(
+    ("text", "outlet", "summit"),
+    [
+        ("서울 정상회의 소식이다.\nCopyright © 한빛일보", "한빛일보", ("Seoul 2024",)),
+        ("(서울=연합뉴스) 홍길동 기자 = AI 서울 정상회의가 열렸다.", "연합뉴스", ("Seoul 2024",)),
+        ("파리에서 AI 행동 정상회의가 열렸다.\nⓒ 매체명", "매체명", ("Paris 2025",)),
+        ("<저작권자 © 가상일보, 무단전재 및 재배포 금지>\n블레츨리에서 회의가 열렸다.", "가상일보",
+         ("Bletchley 2023",)),
+    ],
+)  # fmt: skip
+def test_outlet_and_summit_read_from_the_text(
+    config: Config, text: str, outlet: str, summit: tuple[str, ...]
+) -> None:
+    ingest.add_files(config, [("a.txt", text.encode())])
+    view = Library(config.index_dir).article("uploads/a.txt")
+    assert view is not None
+    assert (view.outlet, view.summit) == (outlet, summit)
+
+
+def test_a_summit_is_named_only_near_its_date(config: Config) -> None:
+    record = {
+        "id": "old",
+        "text": "AI 서울 정상회의 같은 회의가 또 열린다.",
+        "published": "2019-01-01",
+    }
+    ingest.add_files(config, [("old.jsonl", json.dumps(record, ensure_ascii=False).encode())])
+    view = Library(config.index_dir).article("old")
+    assert view is not None and view.summit == ()

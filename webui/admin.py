@@ -93,7 +93,8 @@ def upload() -> Any:
         return _page(error=i18n.t("nothing_sent"), status=400)
     try:
         # The bytes as sent; the client's file name only ever names the library copy safely.
-        report = add_files(get_config(), [(f.filename or "", f.read()) for f in files])
+        sent = [(f.filename or "", f.read()) for f in files]
+        report = add_files(get_config(), sent, request.form.to_dict())
     except IndexError_ as exc:
         return _page(error=i18n.index_problem(exc), status=503)
     return _page(report)

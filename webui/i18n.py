@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, g, request
 
+from indexer import summits
 from indexer.facets import UNKNOWN
 from indexer.notices import Notice
 from indexer.results import SearchResult
@@ -108,6 +109,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "upload_title": "Upload article files",
         "upload_hint": ".txt, .html or .jsonl; several at once",
         "upload": "Upload and index",
+        "upload_details": "For every file of this upload (optional; fields a file declares, in "
+        "its JSONL record or its page tags, come first)",
         "paste_title": "Paste an article",
         "title": "Title",
         "text": "Article text",
@@ -239,6 +242,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "upload_title": "기사 파일 올리기",
         "upload_hint": ".txt, .html, .jsonl 파일, 여러 개 가능",
         "upload": "올리고 색인",
+        "upload_details": "이번에 올리는 모든 파일에 적용 (선택; JSONL 항목이나 페이지 태그에 "
+        "적힌 정보가 우선)",
         "paste_title": "기사 붙여 넣기",
         "title": "제목",
         "text": "기사 본문",
@@ -327,7 +332,20 @@ def facet_label(name: str, value: str) -> str:
         return t("unknown")
     if name == "lang":
         return language_name(value)
+    if name == "summit":
+        return summit_name(value)
     return value
+
+
+def summit_name(summit_id: str) -> str:
+    """A summit's name in the interface language (its id if the table does not know it)."""
+    summit = summits.by_id(summit_id)
+    return summit.name(ui_language()) if summit else summit_id
+
+
+def all_summits() -> list[tuple[str, str]]:
+    """(id, name in the interface language) of every summit, for the forms."""
+    return [(s.id, s.name(ui_language())) for s in summits.summits()]
 
 
 def language_name(code: str) -> str:
@@ -344,5 +362,7 @@ def init_app(app: Flask) -> None:
         notice=notice,
         summary=summary,
         facet_label=facet_label,
+        summit_name=summit_name,
+        all_summits=all_summits,
         unknown=UNKNOWN,
     )
