@@ -45,11 +45,26 @@ class Passage:
     text: str
     html: str
     marks: tuple[Mark, ...]  # offsets into the body
+    # The number of the sentence it is (or is cut from): its anchor ``s<n>`` in the article.
+    sentence: int = 1
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of an article: its number (``s<n>`` anchors it) and its span."""
+
+    number: int
+    start: int
+    end: int
 
 
 @dataclass(frozen=True)
 class Paragraph:
-    """One paragraph of an article, with a stable anchor and its matches marked."""
+    """One paragraph of an article, with a stable anchor and its matches marked.
+
+    Its HTML wraps each sentence in ``<span class="s" id="s<n>">``; ``quotable`` is False for
+    a line that is not a sentence (a subhead, a caption), which gets no quote tools.
+    """
 
     anchor: str
     start: int
@@ -57,6 +72,8 @@ class Paragraph:
     text: str
     html: str
     marks: tuple[Mark, ...]
+    sentences: tuple[Sentence, ...] = ()
+    quotable: bool = True
 
     @property
     def matches(self) -> int:
@@ -269,7 +286,7 @@ def passages(
     for _, _, i, inside in chosen:
         s, e = _crop(text, *sentences[i], inside)
         kept = [m for m in inside if s <= m[0] and m[1] <= e]
-        out.append(Passage(s, e, text[s:e], mark(text, s, e, kept), tuple(kept)))
+        out.append(Passage(s, e, text[s:e], mark(text, s, e, kept), tuple(kept), i + 1))
     return out
 
 
@@ -277,7 +294,8 @@ def paragraphs(text: str, targets: Sequence[Target], analyzer: Analyzer) -> list
     """Every paragraph of ``text`` with anchors ``p1``, ``p2``… and all matches marked.
 
     A concept counts paragraph by paragraph, so a part (정상 of 정상회의) is marked only
-    where the paragraph holds the concept.
+    where the paragraph holds the concept. Sentences are numbered over the whole text, as
+    ``passages`` numbers them, so a passage's link finds its sentence here.
     """
     out = []
     pos = 0
@@ -287,8 +305,33 @@ def paragraphs(text: str, targets: Sequence[Target], analyzer: Analyzer) -> list
             regions.append((pos, pos + len(line)))
         pos += len(line) + 1
     marks = find_matches(text, targets, analyzer, regions)
+    sentences = [Sentence(n, s, e) for n, (s, e) in enumerate(spans(text), 1)]
     for n, (s, e) in enumerate(regions, 1):
         inside = [m for m in marks if s <= m[0] and m[1] <= e]
-        html = mark(text, s, e, inside)
-        out.append(Paragraph(f"p{n}", s, e, text[s:e], html, tuple(inside)))
+        own = tuple(x for x in sentences if s <= x.start and x.end <= e)
+        html = _sentence_html(text, s, e, own, inside)
+        quotable = bool(_STATEMENT.search(text[s:e].rstrip()))
+        out.append(Paragraph(f"p{n}", s, e, text[s:e], html, tuple(inside), own, quotable))
     return out
+
+
+# A line that ends as a sentence does: what has a quote control (a subhead or caption has not).
+_STATEMENT = re.compile(r"[.!?。！？…][\"'\u201d\u2019)\]]*$")
+
+
+def _sentence_html(
+    text: str, start: int, end: int, sentences: Sequence[Sentence], marks: Sequence[Mark]
+) -> str:
+    """``mark`` over the paragraph, each sentence in its own anchored span."""
+    parts = []
+    pos = start
+    for sentence in sentences:
+        parts.append(mark(text, pos, sentence.start, marks))
+        inner = mark(text, sentence.start, sentence.end, marks)
+        parts.append(
+            f'<span class="s" id="s{sentence.number}" data-start="{sentence.start}" '
+            f'data-end="{sentence.end}">{inner}</span>'
+        )
+        pos = sentence.end
+    parts.append(mark(text, pos, end, marks))
+    return "".join(parts)

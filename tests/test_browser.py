@@ -159,24 +159,56 @@ def test_quote_copies_the_exact_passage(page: playwright_sync.Page, base_url: st
     page.goto("/?q=기본법")
     passage = api(base_url, "/api/search?q=%EA%B8%B0%EB%B3%B8%EB%B2%95")["hits"][0]["passages"][0]
     body = api(base_url, f"/api/articles/{S003}")["body"]
-    page.locator("li.hit .quote button[data-format=plain]").first.click()
-    page.locator("li.hit .quote-status").first.wait_for(state="visible")
+    quote = page.locator("li.hit details.quote").first
+    quote.locator("summary").click()
+    quote.locator("button[data-format=plain]").click()
+    quote.locator(".quote-status").wait_for(state="visible")
     copied = page.evaluate("navigator.clipboard.readText()")
     text, citation = copied.split("\n\n— ")
     assert text == body[passage["start"] : passage["end"]] == passage["text"]
     assert citation.startswith("대한민국 정책브리핑, “[과기정통부] 인공지능 행동 정상회의")
-    assert page.locator("li.hit .quote-status").first.inner_text() == "복사했습니다"
-    page.locator("li.hit .quote button[data-format=markdown]").first.click()
+    assert quote.locator(".quote-status").inner_text() == "복사했습니다"
+    quote.locator("button[data-format=markdown]").click()
     markdown = page.evaluate("navigator.clipboard.readText()")
     assert markdown.startswith(f"> {passage['text']}\n>\n> — 대한민국 정책브리핑")
-    # In the article view a paragraph's Quote gives that paragraph, character for character.
-    page.locator("li.hit .quote a.permalink").first.click()
-    page.wait_for_url("**at=*")
-    cited = page.locator(".para.cited")
-    assert cited.get_attribute("id") == "p4"
-    cited.locator("button[data-format=plain]").click()
-    paragraph = api(base_url, f"/api/articles/{S003}")["paragraphs"][3]
-    assert page.evaluate("navigator.clipboard.readText()").split("\n\n— ")[0] == paragraph["text"]
+    shot(page, "quote-menu")
+    # The permalink points at the sentence, highlights just it, and carries no search.
+    quote.locator("a.permalink").click()
+    page.wait_for_url("**#s*")
+    assert "?q=" not in page.url
+    target = page.locator(".s:target")
+    assert target.inner_text() == passage["text"]
+    assert target.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(255, 240, 194)"
+    shot(page, "sentence-permalink")
+
+
+def test_cite_this_article_and_quote_a_selection(page: playwright_sync.Page, base_url: str) -> None:
+    page.goto(f"/articles/{S002}")
+    page.locator("#cite > summary").click()
+    assert page.locator("#cite-bibtex").inner_text().startswith("@article{article2024-")
+    page.locator("button.cite-copy[data-target=cite-ris]").click()
+    assert page.evaluate("navigator.clipboard.readText()").startswith("TY  - NEWS")
+    # Select a few words of one paragraph: the floating button quotes exactly them.
+    assert page.locator("#selection-quote").is_hidden()
+    paragraph = api(base_url, f"/api/articles/{S002}")["paragraphs"][1]
+    page.evaluate(
+        """(id) => {
+          const node = document.getElementById(id).querySelector(".s").firstChild;
+          const range = document.createRange();
+          range.setStart(node, 0);
+          range.setEnd(node, 12);
+          document.getSelection().removeAllRanges();
+          document.getSelection().addRange(range);
+        }""",
+        paragraph["anchor"],
+    )
+    page.locator("#selection-quote").wait_for(state="visible")
+    page.locator("#quote-selection").click()
+    text, citation = page.evaluate("navigator.clipboard.readText()").split("\n\n— ")
+    assert text == paragraph["text"][:12].strip()
+    assert citation.startswith("쿠키뉴스, “유네스코 협약")
+    # Lines that are not sentences (a subhead) get no quote tools.
+    shot(page, "selection-quote")
 
 
 def test_admin_upload_then_find_it(
@@ -277,6 +309,8 @@ SPLIT_WORDS = """
   const split = [];
   const walker = document.createTreeWalker(document.querySelector("main"), NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    // Text not on screen (a closed menu) has no lines to break.
+    if (!node.parentElement.checkVisibility({ contentVisibilityAuto: true })) continue;
     for (const m of node.data.matchAll(/[\\uac00-\\ud7a3]+/g)) {
       const range = document.createRange();
       range.setStart(node, m.index);

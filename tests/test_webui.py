@@ -358,8 +358,20 @@ def test_quote_is_exact_text_with_citation(client: FlaskClient, script_article: 
     )
     assert quote_data(page, "plain")[0] == f"{first}\n\n— {cite}"
     markdown = quote_data(page, "markdown")[0]
-    assert markdown.startswith(f"> {first}\n>\n> — {SCRIPT} Outlet, [\\<script\\>alert(1)")
-    assert markdown.endswith(f"[↗](http://localhost/articles/{FIXTURE}?q={SCRIPT_QUERY}&at=0-56)")
+    assert markdown.startswith(f"> {first}\n>\n> — {SCRIPT} Outlet, [“\\<script\\>alert(1)")
+    # A link to this sentence, without the search; localhost is left out of what is pasted.
+    assert "[↗]" not in markdown
+    assert quote_data(page, "link")[0] == f"http://localhost/articles/{FIXTURE}#s1"
+    assert quote_data(page, "search-link")[0] == (
+        f"http://localhost/articles/{FIXTURE}?q={SCRIPT_QUERY}#s1"
+    )
+    public = make_app(
+        client.application.config["INDEX_DIR"], PUBLIC_URL="https://news.example.org/"
+    )
+    _, page = get(public.test_client(), f"/?q={SCRIPT_QUERY}", headers=KO)
+    assert quote_data(page, "markdown")[0].endswith(
+        f"[↗](https://news.example.org/articles/{FIXTURE}#s1)"
+    )
     links = [html.unescape(u) for u in re.findall(r'href="(https://example[^"]*#:~:[^"]*)"', page)]
     assert links[0] == script_article["url"] + (
         "#:~:text=%EC%B2%AB%20%EB%AC%B8%EB%8B%A8%EC%9D%80%20escapecheck%20%EB%8B%A8%EC%96%B4"

@@ -26,6 +26,7 @@ ENV_OVERRIDES: dict[str, tuple[str, Callable[[str], Any]]] = {
     "MAX_CONTENT_LENGTH": ("SUMMIT_SEARCH_MAX_UPLOAD", int),
     "SECRET_KEY": ("SUMMIT_SEARCH_SECRET_KEY", str),
     "RATELIMIT_ENABLED": ("SUMMIT_SEARCH_RATELIMIT", _flag),
+    "PUBLIC_URL": ("SUMMIT_SEARCH_PUBLIC_URL", str),
 }
 
 
@@ -40,6 +41,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         LIBRARY_DIR=None,
         # Results per page.
         PAGE_SIZE=10,
+        # The address others reach this site at (behind a proxy); None: the request's own.
+        # Quotes and permalinks use it, so they never point at 127.0.0.1.
+        PUBLIC_URL=None,
         # The admin password. None: one is generated below and `serve` prints it once.
         ADMIN_TOKEN=None,
         # Largest request body accepted (uploads); bigger ones get a 413 page.

@@ -22,7 +22,7 @@ from werkzeug.wrappers import Response
 from indexer.meta import ArticleMeta
 from indexer.search import FACETS, ArticleView, Hit, SearchResult
 from indexer.store import IndexError_
-from webui import i18n
+from webui import cite, i18n
 from webui.library import get_library
 from webui.params import SearchParams, page_window
 from webui.quote import Quote, http_url, make_quote
@@ -37,12 +37,21 @@ def source_of(item: Hit | ArticleView) -> ArticleMeta:
     return item.meta(url=http_url(item.url))
 
 
-def quote_for(item: Hit | ArticleView, text: str, start: int, end: int, q: str) -> Quote:
-    """The Quote data for ``text`` (= the body from ``start`` to ``end``) of ``item``."""
-    permalink = url_for(
-        "pages.article", doc_id=item.id, q=q or None, at=f"{start}-{end}", _external=True
-    )
-    return make_quote(text, source_of(item), permalink, date.today(), i18n.t("accessed"))
+def external(endpoint: str, anchor: str = "", **values: Any) -> str:
+    """An absolute URL to this site: under the public address when one is set."""
+    base = current_app.config.get("PUBLIC_URL")
+    if base:
+        url = base.rstrip("/") + url_for(endpoint, **values)
+    else:
+        url = url_for(endpoint, _external=True, **values)
+    return f"{url}#{anchor}" if anchor else url
+
+
+def quote_for(item: Hit | ArticleView, text: str, sentence: int, q: str) -> Quote:
+    """The Quote of ``text`` (the article's own words, in its sentence ``sentence``)."""
+    link = external("pages.article", f"s{sentence}", doc_id=item.id)
+    search = external("pages.article", f"s{sentence}", doc_id=item.id, q=q) if q else ""
+    return make_quote(text, source_of(item), link, date.today(), i18n.t("accessed"), search)
 
 
 def run_search(params: SearchParams) -> tuple[SearchResult | None, bool]:
@@ -79,7 +88,7 @@ def search() -> str:
     if result:
         for hit in result.hits:
             for p in hit.passages:
-                quotes[(hit.id, p.start)] = quote_for(hit, p.text, p.start, p.end, params.q)
+                quotes[(hit.id, p.start)] = quote_for(hit, p.text, p.sentence, params.q)
     return render_template(
         "search.html",
         params=params,
@@ -117,7 +126,12 @@ def article(doc_id: str) -> str:
         abort(404)
     at = _span(request.args.get("at"))
     cited = next((p.anchor for p in view.paragraphs if at and p.start <= at[0] < p.end), None)
-    quotes = {p.anchor: quote_for(view, p.text, p.start, p.end, q) for p in view.paragraphs}
+    quotes = {
+        p.anchor: quote_for(view, p.text, p.sentences[0].number if p.sentences else 1, q)
+        for p in view.paragraphs
+        if p.quotable
+    }
+    meta = source_of(view)
     return render_template(
         "article.html",
         article=view,
@@ -125,6 +139,9 @@ def article(doc_id: str) -> str:
         raw=request.args.get("view") == "raw",
         cited=cited,
         quotes=quotes,
+        citations=cite.every_format(meta, date.today(), i18n.t("accessed")),
+        cite_plain=cite.plain(meta, date.today(), i18n.t("accessed")),
+        link=external("pages.article", doc_id=view.id),
         midnight=time(0, 0),
     )
 

@@ -1,4 +1,4 @@
-"""Quotations: the exact passage text plus a citation, as plain text and Markdown."""
+"""Quotations: the exact passage text plus its citation (``cite``), as plain text and Markdown."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from urllib.parse import quote as percent
 from urllib.parse import urlsplit
 
 from indexer.meta import ArticleMeta
+from webui import cite
 
 # Text fragments longer than this are given as textStart,textEnd so a small difference in
 # the middle of the page's text does not break the link.
@@ -17,27 +18,16 @@ FRAGMENT_WORDS = 4
 
 @dataclass(frozen=True)
 class Quote:
-    """One passage ready to copy, and links to it."""
+    """One passage ready to copy, and the links to it."""
 
     plain: str
     markdown: str
-    fragment_url: str  # the original page scrolled to the passage; "" without a URL
-    permalink: str
-
-
-def _cite(source: ArticleMeta, title: str, url: str, accessed: date, accessed_label: str) -> str:
-    parts = [source.outlet, title, source.author]
-    if source.published:
-        parts.append(source.published.date().isoformat())
-    head = ", ".join(p for p in parts if p)
-    tail = f"{url} " if url else ""
-    return f"{head}. {tail}({accessed_label} {accessed.isoformat()})"
-
-
-def citation(source: ArticleMeta, accessed: date, accessed_label: str) -> str:
-    """``outlet, “title”, author, date. URL (accessed YYYY-MM-DD)`` without the empty parts."""
-    title = f"“{source.title}”" if source.title else ""
-    return _cite(source, title, source.url, accessed, accessed_label)
+    # This site's article view at the sentence, without the search (a permalink).
+    sentence_link: str
+    # The original page scrolled to the passage; "" without a URL.
+    fragment_url: str
+    # The same sentence with the search's words highlighted, for who asks for it.
+    search_link: str = ""
 
 
 def http_url(url: str) -> str:
@@ -45,28 +35,30 @@ def http_url(url: str) -> str:
     return url if urlsplit(url.strip()).scheme.lower() in ("http", "https") else ""
 
 
-def _md_url(url: str) -> str:
-    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
-
-
-def _md_escape(text: str) -> str:
-    return "".join("\\" + ch if ch in "\\`*_[]<>" else ch for ch in text)
-
-
 def make_quote(
-    text: str, source: ArticleMeta, permalink: str, accessed: date, accessed_label: str
+    text: str,
+    meta: ArticleMeta,
+    sentence_link: str,
+    accessed: date,
+    accessed_label: str,
+    search_link: str = "",
 ) -> Quote:
-    """Build the plain and Markdown quotations of ``text`` (used verbatim) from ``source``."""
-    plain = f"{text}\n\n— {citation(source, accessed, accessed_label)}"
+    """The plain and Markdown quotations of ``text`` (verbatim), cited from ``meta``.
+
+    The Markdown form links this site's sentence only when others can open it: never a
+    loopback address (set the public address, ``SUMMIT_SEARCH_PUBLIC_URL``, behind a proxy).
+    """
+    plain = f"{text}\n\n— {cite.plain(meta, accessed, accessed_label)}"
     quoted = "\n".join(f"> {line}" for line in text.split("\n"))
-    if source.title and source.url:
-        cite = _cite(
-            source, f"[{_md_escape(source.title)}]({source.url})", "", accessed, accessed_label
-        )
-    else:
-        cite = citation(source, accessed, accessed_label)
-    markdown = f"{quoted}\n>\n> — {cite} [↗]({permalink})"
-    return Quote(plain, markdown, fragment_link(source.url, text), permalink)
+    markdown = f"{quoted}\n>\n> — {cite.markdown(meta, accessed, accessed_label)}"
+    if sentence_link and not _local(sentence_link):
+        markdown += f" [↗]({sentence_link})"
+    return Quote(plain, markdown, sentence_link, fragment_link(meta.url, text), search_link)
+
+
+def _local(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    return host in ("localhost", "::1") or host.startswith("127.")
 
 
 def _encode(text: str) -> str:

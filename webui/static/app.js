@@ -47,17 +47,57 @@ async function copyText(text) {
   return copyWithSelection(text);
 }
 
-// Quote buttons copy the passage exactly as the article has it, with its citation.
+function flash(box, status, ok) {
+  status.textContent = ok ? box.dataset.copied : box.dataset.failed;
+  box.classList.toggle("copied", ok);
+  setTimeout(() => { status.textContent = ""; box.classList.remove("copied"); }, 4000);
+}
+
+// A passage's Quote menu copies the passage exactly as the article has it, with its citation,
+// or a link to its sentence.
 document.addEventListener("click", async (event) => {
   const button = event.target.closest("button.quote-copy");
   if (!button) return;
   const box = button.closest(".quote");
-  const status = box.querySelector(".quote-status");
-  const ok = await copyText(box.dataset[button.dataset.format]);
-  status.textContent = ok ? box.dataset.copied : box.dataset.failed;
-  box.classList.toggle("copied", ok);
-  setTimeout(() => { status.textContent = ""; box.classList.remove("copied"); }, 4000);
+  flash(box, box.querySelector(".quote-status"), await copyText(box.dataset[button.dataset.format]));
 });
+
+// "Cite this article": each format copies as shown.
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest("button.cite-copy");
+  if (!button) return;
+  const text = document.getElementById(button.dataset.target).textContent;
+  const box = button.closest(".cite-format");
+  button.dataset.copied = button.dataset.copied || "";
+  const status = box.querySelector(".cite-status");
+  const ok = await copyText(text);
+  status.textContent = ok ? button.dataset.copied : button.dataset.failed;
+  setTimeout(() => { status.textContent = ""; }, 4000);
+});
+
+// In the article view, selected text can be quoted exactly, with the article's citation.
+(function selectionQuote() {
+  const bar = document.getElementById("selection-quote");
+  const body = document.getElementById("body");
+  if (!bar || !body) return;
+  let chosen = "";
+  document.addEventListener("selectionchange", () => {
+    const selection = document.getSelection();
+    const text = selection ? selection.toString().trim() : "";
+    const inside = selection && selection.rangeCount && body.contains(selection.anchorNode)
+      && body.contains(selection.focusNode);
+    if (text && inside) {
+      chosen = text;
+      bar.hidden = false;
+    } else if (!bar.contains(document.activeElement)) {
+      bar.hidden = true;
+    }
+  });
+  document.getElementById("quote-selection").addEventListener("click", async () => {
+    const ok = await copyText(`${chosen}\n\n— ${bar.dataset.cite}`);
+    flash(bar, bar.querySelector(".quote-status"), ok);
+  });
+})();
 
 // Next / previous match in the article view, over every match or one word's matches.
 (function matchNavigation() {
