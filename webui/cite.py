@@ -33,17 +33,20 @@ def markdown(meta: ArticleMeta, accessed: date, accessed_label: str) -> str:
 
 def bibtex(meta: ArticleMeta, accessed: date) -> str:
     """A BibTeX ``@article`` entry (with ``urldate`` and ``date``, as biblatex reads them)."""
+    # The author is braced whole: a Korean byline ("김철수 기자") is not "First Last".
+    author = f"{{{_bib_escape(meta.author)}}}" if meta.author else ""
     fields = [
-        ("title", meta.title),
-        ("author", meta.author),
-        ("journal", meta.outlet),
+        ("title", _bib_escape(meta.title)),
+        ("author", author),
+        ("journal", _bib_escape(meta.outlet)),
         ("year", str(meta.published.year) if meta.published else ""),
         ("date", meta.published.date().isoformat() if meta.published else ""),
-        ("url", meta.url),
+        # biblatex reads url verbatim: only braces, which would unbalance the entry, are encoded.
+        ("url", meta.url.replace("{", "%7B").replace("}", "%7D")),
         ("urldate", accessed.isoformat()),
         ("language", ",".join(meta.lang)),
     ]
-    body = ",\n".join(f"  {k} = {{{_bib_escape(v)}}}" for k, v in fields if v)
+    body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields if v)
     return f"@article{{{cite_key(meta)},\n{body}\n}}\n"
 
 
@@ -101,7 +104,8 @@ def _line(meta: ArticleMeta, title: str, url: str, accessed: date, accessed_labe
     parts = [meta.outlet, title, meta.author]
     if meta.published:
         parts.append(meta.published.date().isoformat())
-    head = ", ".join(p for p in parts if p)
+    # An article with no metadata at all is still named: by its file.
+    head = ", ".join(p for p in parts if p) or meta.id
     tail = f"{url} " if url else ""
     return f"{head}. {tail}({accessed_label} {accessed.isoformat()})"
 
