@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 import numpy as np
 from whoosh import query as Q
@@ -70,6 +70,10 @@ def filter_query(s: Searcher, typed: Sequence[Q.Query], filters: Filters) -> Q.Q
     dates = date_filter(filters)
     if dates is not None:
         parts.append(Q.Or([dates, Q.Not(_any_date())]) if filters.undated else dates)
+    if filters.origin:
+        parts.append(Q.Or([Q.Term("origin", v) for v in filters.origin]))
+    if filters.added_from or filters.added_to:
+        parts.append(_day_range("added", filters.added_from, filters.added_to))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else Q.And(parts)
@@ -79,9 +83,14 @@ def date_filter(filters: Filters) -> Q.Query | None:
     """The publication-date range of ``filters``, or None."""
     if not (filters.date_from or filters.date_to):
         return None
-    start = datetime.combine(filters.date_from, datetime.min.time()) if filters.date_from else None
-    end = datetime.combine(filters.date_to, datetime.max.time()) if filters.date_to else None
-    return Q.DateRange("published", start, end)
+    return _day_range("published", filters.date_from, filters.date_to)
+
+
+def _day_range(name: str, first: date | None, last: date | None) -> Q.Query:
+    """Dates of field ``name`` from the start of day ``first`` to the end of day ``last``."""
+    start = datetime.combine(first, datetime.min.time()) if first else None
+    end = datetime.combine(last, datetime.max.time()) if last else None
+    return Q.DateRange(name, start, end)
 
 
 def _any_date() -> Q.Query:

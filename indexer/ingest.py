@@ -10,16 +10,18 @@ index never holds the only copy of them; a job first finishes whatever a crashed
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from whoosh import index as whoosh_index
 
 from indexer import metadata, pipeline, store
-from indexer.config import Config
+from indexer.config import CORPUS_DIR, Config
 from indexer.discover import discover, scan
 from indexer.documents import SUFFIXES, Article, Rejected, check_record, parse_file
 from indexer.schema import to_document
@@ -175,14 +177,15 @@ class _Job:
             except LibraryError as exc:
                 self.report.failed.append(Rejected(source.label, str(exc)))
                 return
+        kind, added = self._origin_kind(source.origin), _arrived(source)
         for k, item in enumerate(items, 1):
-            kind = self._decide(item)
-            if kind is not None:
+            decision = self._decide(item)
+            if decision is not None:
                 assert isinstance(item, Article)
                 if self.library.holds(source.origin) or source.staged:
                     self.report.library.append(item.id)
-                doc = to_document(item, source.origin, self.ix.schema)
-                work.submit(doc, lambda d, kind=kind: self._write(kind, d))
+                doc = to_document(item, source.origin, self.ix.schema, kind, added)
+                work.submit(doc, lambda d, how=decision: self._write(how, d))
             if progress and k % PROGRESS_EVERY == 0:
                 # One large JSONL file is most of some jobs: say how far into it.
                 progress(n - 1, total, f"{source.label}: {k} articles")
@@ -190,6 +193,17 @@ class _Job:
             self.staged.append(source.staged)
         if progress:
             work.after(lambda: progress(n, total, source.label))
+
+    def _origin_kind(self, origin: str) -> str:
+        """One of ``ORIGINS`` for the file ``origin``."""
+        kind = self.library.kind_of(origin) if origin else ""
+        if kind:
+            return kind
+        try:
+            Path(origin).resolve().relative_to(CORPUS_DIR)
+        except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop
+            return "folder"
+        return "bundled"
 
     def _decide(self, item: Article | Rejected) -> str | None:
         """Whether to "add" or "update" ``item``, or None if it is rejected or unchanged."""
@@ -280,6 +294,17 @@ def _unfinished(library: Library, job: _Job) -> Iterator[Source]:
                 job.w.delete_by_term("id", doc_id)
                 job.report.removed.append(doc_id)
         job.trashed.append(rel)
+
+
+def _arrived(source: Source) -> datetime:
+    """When the articles of ``source`` arrived: now for an upload or paste, else the file's time.
+
+    A file's modification time survives a rebuild, so an article keeps its date added.
+    """
+    if not source.staged and source.origin:
+        with contextlib.suppress(OSError):
+            return datetime.fromtimestamp(os.stat(source.origin).st_mtime, UTC).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _without(path: Path, rel: str, ids: set[str]) -> bytes | None:

@@ -46,6 +46,10 @@ class Filters:
     date_to: date | None = None
     # With a date range: keep the undated articles it would otherwise hide.
     undated: bool = False
+    # Where articles came from (sources.ORIGINS) and when they arrived: the admin list's.
+    origin: tuple[str, ...] = ()
+    added_from: date | None = None
+    added_to: date | None = None
 
 
 NO_FILTERS = Filters()

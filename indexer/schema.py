@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from whoosh import fields
@@ -15,7 +16,7 @@ from indexer.korean import USERDICT
 
 # Bump when fields, their options or the analysis change: an index built with another
 # version is refused with a message asking for `summit-search index --rebuild`.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # Fields a user may name in a query (`outlet:조선비즈`), with the field searched.
 QUERY_FIELDS = ("title", "body", "outlet", "author", "lang", "summit", "published", "id")
@@ -70,8 +71,14 @@ class SummitText(fields.TEXT):
         return super().index(value, **kwargs)
 
 
-def to_document(article: Article, origin: str, schema: fields.Schema) -> dict[str, object]:
-    """The Whoosh document for ``article``, read from the file ``origin``."""
+def to_document(
+    article: Article,
+    origin: str,
+    schema: fields.Schema,
+    kind: str = "",
+    added: datetime | None = None,
+) -> dict[str, object]:
+    """The Whoosh document for ``article``, read from the file ``origin`` (of ``kind``)."""
     doc: dict[str, object] = {
         "id": article.id,
         # A title derived from the first sentence is shown but not indexed: the body already
@@ -88,7 +95,10 @@ def to_document(article: Article, origin: str, schema: fields.Schema) -> dict[st
         "url": article.url,
         "source": origin,
         "content_hash": article.content_hash,
+        "origin": kind,
     }
+    if added is not None:
+        doc["added"] = added
     if article.published is not None:
         doc["published"] = article.published
     for name, grams in GRAM_FIELDS.items():
@@ -117,4 +127,8 @@ def build_schema() -> fields.Schema:
         url=fields.STORED(),
         source=fields.ID(stored=True, sortable=True),
         content_hash=fields.ID(stored=True, sortable=True),
+        # Where the article came from (sources.ORIGINS) and when its file arrived: the admin
+        # list filters and sorts by them.
+        origin=fields.ID(stored=True, sortable=True),
+        added=fields.DATETIME(stored=True, sortable=True),
     )

@@ -30,6 +30,9 @@ INCOMING = ".incoming"
 TRASH = ".trash"
 UPLOADS = "uploads"
 PASTED = "pasted"
+# Where an indexed article came from: the bundled corpus, another source folder, an upload or
+# a paste (the last two kept in the library).
+ORIGINS = ("bundled", "folder", "upload", "paste")
 
 
 class LibraryError(Exception):
@@ -57,9 +60,18 @@ class Library:
         """True if ``path`` is a settled file of this library."""
         try:
             rel = Path(path).resolve().relative_to(self.root.resolve())
-        except (ValueError, OSError):
+        except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop
             return False
         return bool(rel.parts) and not rel.parts[0].startswith(".")
+
+    def kind_of(self, path: str | Path) -> str:
+        """``"upload"`` or ``"paste"`` for a library path (settled or not), else ``""``."""
+        try:
+            rel = Path(path).resolve().relative_to(self.root.resolve())
+        except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop
+            return ""
+        top = rel.parts[0] if rel.parts else ""
+        return {UPLOADS: "upload", PASTED: "paste"}.get(top, "")
 
     def stage(self, rel: str, data: bytes) -> None:
         """Write ``data`` as the staged copy of ``rel``, durably; raise ``LibraryError``."""

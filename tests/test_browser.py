@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import threading
 import urllib.request
@@ -64,14 +65,24 @@ def browser() -> Iterator[playwright_sync.Browser]:
         chromium.close()
 
 
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+WIDTHS = pytest.mark.parametrize("page", [DESKTOP, PHONE], indirect=True, ids=["desktop", "phone"])
+
+
 @pytest.fixture
-def page(browser: playwright_sync.Browser, base_url: str) -> Iterator[playwright_sync.Page]:
-    """A Korean-speaking tab that may use the clipboard; fails the test on any page error."""
+def page(
+    browser: playwright_sync.Browser, base_url: str, request: pytest.FixtureRequest
+) -> Iterator[playwright_sync.Page]:
+    """A Korean-speaking tab that may use the clipboard; fails the test on any page error.
+
+    Desktop-sized unless parametrized (``WIDTHS``) with a viewport.
+    """
     context = browser.new_context(
         base_url=base_url,
         locale="ko-KR",
         permissions=["clipboard-read", "clipboard-write"],
-        viewport={"width": 1280, "height": 900},
+        viewport=getattr(request, "param", DESKTOP),
     )
     tab = context.new_page()
     problems: list[str] = []
@@ -371,3 +382,50 @@ def test_a_phone_folds_the_filters_above_the_results(
     assert not tab.locator("#filters > summary").is_visible()
     assert tab.locator(".kbd-hint").is_visible()
     wide.close()
+
+
+def overflows(page: playwright_sync.Page) -> bool:
+    """True if the page is wider than the window (a sideways scroll on a phone)."""
+    return page.evaluate("() => document.scrollingElement.scrollWidth > window.innerWidth")
+
+
+def log_in(page: playwright_sync.Page, path: str = "/admin") -> None:
+    page.goto(path)
+    page.fill("#token", ADMIN_TOKEN)
+    page.click("form[action='/admin/login'] button")
+    page.wait_for_load_state()
+
+
+@WIDTHS
+def test_admin_lists_filters_and_deletes_a_paste(page: playwright_sync.Page) -> None:
+    log_in(page, "/admin/articles")  # the login comes back to the list
+    assert page.url == page.url.split("/admin")[0] + "/admin/articles"
+    count = page.locator("#list-count").inner_text()
+    page.goto("/admin")
+    page.fill("form.paste input[name=title]", "지울 브라우저 메모")
+    page.fill(
+        "form.paste textarea[name=text]", "브라우저에서 붙여넣은 메모다. 쿼카지움 이라는 말이 있다."
+    )
+    page.click("form.paste button")
+    page.wait_for_selector("#report")
+    page.click("#articles-link")
+    total = int(re.sub(r"\D", "", count))
+    assert page.locator("#list-count").inner_text() == f"색인된 기사 {total + 1}건"
+    assert page.locator("li.entry").first.get_attribute("data-id") == "pasted/지울_브라우저_메모"
+    page.select_option("#list-origin", "paste")
+    page.click("form.list-filters button")
+    page.wait_for_url("**origin=paste**")
+    assert page.locator("li.entry").evaluate_all("els => els.map(e => e.dataset.id)") == [
+        "pasted/지울_브라우저_메모"
+    ]
+    assert not overflows(page)
+    shot(page, f"admin-list-{page.viewport_size['width']}")
+    page.locator("li.entry a.delete").first.click()
+    assert page.locator("#delete-note").inner_text() == (
+        "색인에서 지우고 보관함의 파일 지울_브라우저_메모.jsonl도 지웁니다. "
+        "다시 색인해도 돌아오지 않습니다."
+    )
+    page.click("#delete-confirm")
+    assert page.locator("#removed").inner_text() == "pasted/지울_브라우저_메모을(를) 삭제했습니다."
+    assert page.locator("#list-count").inner_text() == f"색인된 기사 {total}건"
+    assert page.locator("li.entry[data-origin=paste]").count() == 0

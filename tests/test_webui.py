@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import socket
 from datetime import date
 from pathlib import Path
 from urllib.parse import unquote_plus
@@ -588,6 +589,27 @@ def test_config_defaults_env_and_test_config(
     assert create_app({"PAGE_SIZE": 7}).config["PAGE_SIZE"] == 7
 
 
+def free_port() -> int:
+    """A port nothing listens on just now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class FakeServer:
+    """Stands in for waitress's server: records how it was made and that it ran and closed."""
+
+    def __init__(self, calls: list, app: object, **kw: object) -> None:
+        self.calls = calls
+        calls.append(("create", app, kw))
+
+    def run(self) -> None:
+        self.calls.append(("run",))
+
+    def close(self) -> None:
+        self.calls.append(("close",))
+
+
 def test_serve_prints_url_and_generated_token(
     corpus_index: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -595,23 +617,50 @@ def test_serve_prints_url_and_generated_token(
 
     from webui import serve
 
-    calls = []
+    calls: list = []
     monkeypatch.delenv("SUMMIT_SEARCH_ADMIN_TOKEN", raising=False)
-    monkeypatch.setattr(waitress, "serve", lambda app, **kw: calls.append((app, kw)))
-    serve.serve(corpus_index, "127.0.0.1", 8765)
+    monkeypatch.setattr(waitress, "create_server", lambda app, **kw: FakeServer(calls, app, **kw))
+    port = free_port()
+    serve.serve(corpus_index, "127.0.0.1", port, prepare=lambda: calls.append(("prepare",)))
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "Summit Search: http://127.0.0.1:8765/"
-    token = calls[0][0].config["ADMIN_TOKEN"]
+    assert out[0] == f"Summit Search: http://127.0.0.1:{port}/  (Ctrl+C stops it)"
+    token = calls[0][1].config["ADMIN_TOKEN"]
     assert out[1] == f"admin token (this run only): {token}"
-    assert calls[0][1] == {
-        "host": "127.0.0.1",
-        "port": 8765,
-        "threads": 8,
-        "ident": "summit-search",
-    }
+    (sock,) = calls[0][2].pop("sockets")
+    assert sock.getsockname() == ("127.0.0.1", port)
+    sock.close()
+    assert calls[0][2] == {"threads": 8, "ident": "summit-search"}
+    # Bound, then prepared (a missing index built), then served, then closed.
+    assert [c[0] for c in calls] == ["create", "prepare", "run", "close"]
     monkeypatch.setenv("SUMMIT_SEARCH_ADMIN_TOKEN", "configured")
-    serve.serve(corpus_index, "::1", 8765)
-    assert capsys.readouterr().out.splitlines() == ["Summit Search: http://[::1]:8765/"]
+    serve.serve(corpus_index, "::1", port)
+    calls[-3][2]["sockets"][0].close()
+    assert capsys.readouterr().out.splitlines() == [
+        f"Summit Search: http://[::1]:{port}/  (Ctrl+C stops it)"
+    ]
+
+
+def test_serve_on_a_taken_port_says_so_in_one_line(corpus_index: Path) -> None:
+    from click.testing import CliRunner
+
+    from webui.cli import main
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen(1)
+    port = taken.getsockname()[1]
+    try:
+        result = CliRunner().invoke(
+            main, ["serve", "--index", str(corpus_index), "--port", str(port)]
+        )
+    finally:
+        taken.close()
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"Error: port {port} on 127.0.0.1 is in use: stop what uses it, "
+        "or choose another with --port\n"
+    )
 
 
 def test_a_page_past_the_end_says_so(corpus_index: Path) -> None:

@@ -18,12 +18,19 @@ from flask import (
     url_for,
 )
 
-from indexer.ingest import IndexReport, add_files, add_paste
+from indexer.catalog import find_entry, from_same_file, list_articles
+from indexer.ingest import IndexReport, add_files, add_paste, remove_ids
+from indexer.results import Filters
+from indexer.sources import ORIGINS, LibraryError
 from indexer.store import IndexError_
 from webui import i18n
 from webui.csrf import FIELD as CSRF_FIELD
 from webui.jobs import get_job
-from webui.library import get_config
+from webui.library import get_config, get_library
+from webui.params import MAX_PAGE, MAX_QUERY, page_window, parse_date
+
+# Rows of the admin article list per page.
+LIST_PAGE = 25
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -39,6 +46,11 @@ def admin_required(view: Any) -> Any:
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         if not is_admin():
+            if request.method == "GET" and not request.path.endswith("/status"):
+                # A page: the login form right here, coming back to this page once logged in.
+                return render_template(
+                    "login.html", error="", next=request.full_path.rstrip("?")
+                ), 403
             abort(403)
         return view(*args, **kwargs)
 
@@ -46,8 +58,17 @@ def admin_required(view: Any) -> Any:
 
 
 def _page(report: IndexReport | None = None, error: str = "", status: int = 200) -> Any:
+    try:
+        count = get_library().ix.doc_count()
+    except IndexError_:
+        count = None
     return render_template(
-        "admin.html", report=report, error=error, job=get_job().status(), sources=_sources()
+        "admin.html",
+        report=report,
+        error=error,
+        job=get_job().status(),
+        sources=_sources(),
+        count=count,
     ), status
 
 
@@ -69,11 +90,22 @@ def login() -> Any:
     given = request.form.get("token", "").encode()
     expected = current_app.config["ADMIN_TOKEN"].encode()
     if not hmac.compare_digest(given, expected):
-        return render_template("login.html", error=i18n.t("bad_token")), 403
+        page = render_template(
+            "login.html", error=i18n.t("bad_token"), next=request.form.get("next", "")
+        )
+        return page, 403
     # A new session on login: a token planted before login must not outlive it.
     session.clear()
     session["admin"] = True
-    return redirect(url_for("admin.index"), code=303)
+    return redirect(_local_admin_path(request.form.get("next", "")), code=303)
+
+
+def _local_admin_path(given: str) -> str:
+    """``given`` if it is an admin page of this site (never another host), else the admin page."""
+    home = url_for("admin.index")
+    if given.startswith(home + "/") and not given.startswith("//") and "\\" not in given:
+        return given
+    return home
 
 
 @bp.post("/logout")
@@ -125,3 +157,72 @@ def reindex() -> Any:
 def reindex_status() -> Any:
     """The reindex progress as JSON, for the admin page's progress bar."""
     return jsonify(get_job().status())
+
+
+@bp.get("/articles")
+@admin_required
+def articles() -> Any:
+    """The paginated article list, searchable and filtered by origin and date added."""
+    args = request.args
+    origin = args.get("origin", "")
+    chosen = {
+        "q": args.get("q", "")[:MAX_QUERY].strip(),
+        "origin": origin if origin in ORIGINS else "",
+        "from": parse_date(args.get("from")),
+        "to": parse_date(args.get("to")),
+    }
+    try:
+        page = min(MAX_PAGE, max(1, int(args.get("page", "1"))))
+    except ValueError:
+        page = 1
+    filters = Filters(
+        origin=(chosen["origin"],) if chosen["origin"] else (),
+        added_from=chosen["from"],
+        added_to=chosen["to"],
+    )
+    try:
+        listing = list_articles(get_library(), chosen["q"], filters, page, LIST_PAGE)
+    except IndexError_ as exc:
+        return render_template("error.html", code=503, message=i18n.index_problem(exc)), 503
+    link = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in chosen.items() if v}
+    return render_template(
+        "admin_articles.html",
+        listing=listing,
+        chosen=chosen,
+        link=link,
+        origins=ORIGINS,
+        window=page_window(listing.page, listing.pages),
+        removed=args.get("removed", ""),
+    )
+
+
+@bp.get("/articles/delete")
+@admin_required
+def confirm_delete() -> Any:
+    """Ask before deleting: say what goes (the library copy too) or why it cannot."""
+    entry = find_entry(get_library(), request.args.get("id", ""))
+    if entry is None:
+        abort(404)
+    others = from_same_file(get_library(), entry) - 1
+    return render_template("admin_delete.html", entry=entry, others=others)
+
+
+@bp.post("/articles/delete")
+@admin_required
+def delete() -> Any:
+    """Delete one uploaded or pasted article from the index and the library."""
+    doc_id = request.form.get("id", "")
+    entry = find_entry(get_library(), doc_id)
+    if entry is None:
+        abort(404)
+    if not entry.deletable:
+        return render_template("admin_delete.html", entry=entry, others=0), 409
+    try:
+        removed = remove_ids(get_config(), [doc_id])
+    except IndexError_ as exc:
+        return _page(error=i18n.index_problem(exc), status=503)
+    except LibraryError as exc:
+        return _page(error=str(exc), status=503)
+    if not removed:
+        abort(404)
+    return redirect(url_for("admin.articles", removed=doc_id), code=303)

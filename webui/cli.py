@@ -18,11 +18,18 @@ __all__ = ["main"]
 @click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
 def serve(index_dir: Path | None, host: str, port: int) -> None:
     """Serve the search UI under waitress (builds the index from the sources if missing)."""
+    from webui.serve import ServeError
     from webui.serve import serve as run_server
 
     config = config_for(index_dir)
-    if not index_exists(config.index_dir):
-        click.echo(f"no index at {config.index_dir}; building it from the sources", err=True)
-        report = run_index(config, None)
-        click.echo(f"{config.index_dir}: {report.summary()}", err=True)
-    run_server(config.index_dir, host, port)
+
+    def build_if_missing() -> None:
+        if not index_exists(config.index_dir):
+            click.echo(f"no index at {config.index_dir}; building it from the sources", err=True)
+            report = run_index(config, None)
+            click.echo(f"{config.index_dir}: {report.summary()}", err=True)
+
+    try:
+        run_server(config.index_dir, host, port, build_if_missing)
+    except ServeError as exc:
+        raise click.ClickException(str(exc)) from exc

@@ -15,7 +15,8 @@ MAX_QUERY = 1000
 MAX_PAGE = 500
 
 
-def _date(value: str | None) -> date | None:
+def parse_date(value: str | None) -> date | None:
+    """An ISO date (``2024-05-21``) from the URL, or None if missing or malformed."""
     if not value:
         return None
     try:
@@ -62,7 +63,7 @@ class SearchParams:
             ignored.append("match")
         dates = {}
         for name in ("from", "to"):
-            dates[name] = _date(args.get(name))
+            dates[name] = parse_date(args.get(name))
             if args.get(name) and dates[name] is None:
                 ignored.append(name)
         filters = Filters(
