@@ -11,9 +11,10 @@ from pathlib import Path
 import numpy as np
 from whoosh.searching import Searcher
 
-from indexer import engine, suggest
+from indexer import engine, korean, suggest
 from indexer import query as query_mod
 from indexer.aliases import CORPUS_ALIASES, AliasGroup, load_aliases
+from indexer.complete import Completion, Vocabulary
 from indexer.concepts import Word
 from indexer.facets import FACETS, date_filter, facet_counts, filter_query
 from indexer.meta import meta_fields
@@ -61,6 +62,7 @@ class Library:
         self.gram_analyzer = self.ix.schema[grams].analyzer if grams in self.ix.schema else None
         self.weighting = SummitBM25()
         self.cache = SegmentCache()
+        self.vocabulary = Vocabulary(self._terms_of, _tags)
         self.aliases_path = aliases_path
         self._aliases: list[AliasGroup] = []
         self._aliases_mtime: float | None = None
@@ -75,6 +77,14 @@ class Library:
             self._aliases = load_aliases(self.aliases_path, self._spelling_terms)
             self._aliases_mtime = mtime
         return self._aliases
+
+    def complete(self, typed: str, limit: int = 8) -> list[Completion]:
+        """Completions of the last word of ``typed`` from this index's words, most used first."""
+        with self.ix.searcher() as s:
+            return self.vocabulary.complete(s, normalize(typed).text, limit)
+
+    def _terms_of(self, word: str) -> list[str]:
+        return [t.text for t in self.analyzer(word)]
 
     def _spelling_terms(self, spelling: str) -> tuple[str, ...]:
         tokens = self.analyzer(spelling, mode="query")
@@ -236,23 +246,6 @@ class Library:
                 top = engine.order(found, "relevance", None)[:limit]
                 yield qid, [(ids[int(found.ids[i])], float(found.scores[i])) for i in top]
 
-    def complete(self, prefix: str, limit: int = 8) -> list[str]:
-        """Indexed words starting with the last word of ``prefix``, most common first."""
-        words = normalize(prefix).text.lower().split()
-        if not words:
-            return []
-        head, last = prefix[: prefix.lower().rfind(words[-1])], words[-1]
-        found: list[tuple[int, str]] = []
-        with self.ix.searcher() as s:
-            reader = s.reader()
-            for n, term in enumerate(reader.expand_prefix("body", last)):
-                if n >= 5000:  # bound the work for a one-letter prefix on a large index
-                    break
-                text = term.decode("utf-8") if isinstance(term, bytes) else term
-                found.append((reader.doc_frequency("body", text), text))
-        found.sort(key=lambda x: (-x[0], x[1]))
-        return [head + text for _, text in found[:limit]]
-
     def article(self, doc_id: str, text: str = "") -> ArticleView | None:
         """One article by id, with the matches of query ``text`` highlighted."""
         with self.ix.searcher(weighting=self.weighting) as s:
@@ -294,3 +287,7 @@ def _targets(s: Searcher, plan: Plan) -> list[Target]:
         df = max((s.doc_frequency("body", t) for t in terms), default=0)
         out.append(Target(concept.words, bm25_idf(count, df)))
     return out
+
+
+def _tags(word: str) -> list[tuple[str, str]]:
+    return [(m.surface, m.tag) for m in korean.analyze(word)]

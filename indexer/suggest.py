@@ -12,15 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
+from indexer.jamo import CHO, JONG, JUNG, decompose
 from indexer.scripts import is_hangul
 
 # Two-set layout: key rows as (row, column) positions of each jamo.
 _ROWS = ("ㅂㅈㄷㄱㅅㅛㅕㅑㅐㅔ", "ㅁㄴㅇㄹㅎㅗㅓㅏㅣ", "ㅋㅌㅊㅍㅠㅜㅡ")
 _SHIFTED = {"ㅃ": "ㅂ", "ㅉ": "ㅈ", "ㄸ": "ㄷ", "ㄲ": "ㄱ", "ㅆ": "ㅅ", "ㅒ": "ㅐ", "ㅖ": "ㅔ"}
 _KEY_AT = {ch: (r, c + 0.5 * r) for r, row in enumerate(_ROWS) for c, ch in enumerate(row)}
-_CHO = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
-_JUNG = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
-_JONG = " ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"
 # Jamo typed as two keys.
 _KEYS = {
     "ㅘ": "ㅗㅏ", "ㅙ": "ㅗㅐ", "ㅚ": "ㅗㅣ", "ㅝ": "ㅜㅓ", "ㅞ": "ㅜㅔ", "ㅟ": "ㅜㅣ",
@@ -37,13 +35,12 @@ def keys(word: str) -> str:
     """The keys typed for ``word`` on the two-set keyboard (other characters as they are)."""
     out = []
     for ch in word:
-        code = ord(ch) - 0xAC00
-        if not 0 <= code < 11172:
+        parts = decompose(ch)
+        if parts is None:
             out.append(ch)
             continue
-        cho, rest = divmod(code, 588)
-        jung, jong = divmod(rest, 28)
-        for jamo in (_CHO[cho], _JUNG[jung], _JONG[jong].strip()):
+        cho, jung, jong = parts
+        for jamo in (CHO[cho], JUNG[jung], JONG[jong].strip()):
             out.append(_KEYS.get(jamo, jamo))
     return "".join(out)
 

@@ -429,3 +429,56 @@ def test_admin_lists_filters_and_deletes_a_paste(page: playwright_sync.Page) -> 
     assert page.locator("#removed").inner_text() == "pasted/지울_브라우저_메모을(를) 삭제했습니다."
     assert page.locator("#list-count").inner_text() == f"색인된 기사 {total}건"
     assert page.locator("li.entry[data-origin=paste]").count() == 0
+
+
+def options(page: playwright_sync.Page) -> list[str]:
+    return page.locator("#q-suggest [role=option]").evaluate_all(
+        "els => els.map(e => e.firstChild.textContent)"
+    )
+
+
+@WIDTHS
+def test_the_search_box_completes_half_typed_korean(page: playwright_sync.Page) -> None:
+    page.goto("/")
+    box = page.locator("#q")
+    assert box.get_attribute("aria-expanded") == "false"
+    box.press_sequentially("앤ㅌ")  # the input method's state on the way to 앤트
+    page.locator("#q-suggest[role=listbox]:not([hidden])").wait_for()
+    assert box.get_attribute("aria-expanded") == "true"
+    labels = page.locator("#q-suggest [role=group]").evaluate_all(
+        "els => els.map(e => e.getAttribute('aria-label'))"
+    )
+    assert labels == ["검색어", "기사"]
+    assert options(page)[0] == "앤트로픽"
+    assert page.locator("#q-suggest .suggest-count").first.inner_text() == "기사 4건"
+    assert not overflows(page)
+    shot(page, f"suggest-{page.viewport_size['width']}")
+    box.press("ArrowDown")
+    first = page.locator("#q-suggest [role=option]").first
+    assert first.get_attribute("aria-selected") == "true"
+    assert box.get_attribute("aria-activedescendant") == first.get_attribute("id")
+    box.press("Enter")
+    page.wait_for_url("**/?q=*")
+    assert page.locator("#q").input_value() == "앤트로픽"
+    assert len(hit_ids(page)) == 4
+
+
+def test_suggestions_keyboard_escape_and_titles(page: playwright_sync.Page) -> None:
+    page.goto("/help")  # the small box in the header suggests too
+    box = page.locator("#q")
+    box.press_sequentially("기본ㅂ")
+    page.locator("#q-suggest:not([hidden])").wait_for()
+    assert options(page) == [
+        "기본법",
+        "[과기정통부] 인공지능 행동 정상회의, 공공성과 지속가능성 논의",
+    ]
+    box.press("Escape")
+    assert page.locator("#q-suggest").is_hidden()
+    assert box.get_attribute("aria-expanded") == "false"
+    box.press("Backspace")
+    box.press_sequentially("ㅂ")
+    page.locator("#q-suggest:not([hidden])").wait_for()
+    for _ in range(2):
+        box.press("ArrowDown")
+    box.press("Enter")  # the second option: an article's title opens the article
+    page.wait_for_url("**/articles/003_d2343a382aed7d1a.txt")

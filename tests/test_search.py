@@ -170,7 +170,12 @@ def test_article_view_marks_every_match(library: Library) -> None:
 
 
 def test_completion(library: Library) -> None:
-    assert library.complete("AI 정상", limit=3) == ["AI 정상", "AI 정상회의", "AI 정상급"]
+    found = library.complete("AI 정상", limit=3)
+    assert [(c.text, c.word) for c in found] == [
+        ("AI 정상", "정상"),
+        ("AI 정상회의", "정상회의"),
+        ("AI 정상급", "정상급"),
+    ]
     assert library.complete("") == []
 
 

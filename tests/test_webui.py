@@ -22,6 +22,14 @@ S002 = "002_4eef7aca86074d55.txt"
 S003 = "003_d2343a382aed7d1a.txt"
 S004 = "004_5cdf526b4304e4e8.txt"
 FIXTURE = "fixtures/script.jsonl"
+TITLES = {
+    S000: "인공지능(AI) 서울정상회의와 AI 글로벌포럼을 통해 ‘안전·혁신·포용’이라는 3대 가치가 "
+    "AI의 글로벌 규범으로 확립됐다.",
+    S001: "한국, 글로벌 AI 협력 주도…AI 서울 정상회의 성공 개최",
+    S002: "유네스코 협약·발전 방안 논의…AI 정상회의에 기업도 ‘분주’",
+    S003: "[과기정통부] 인공지능 행동 정상회의, 공공성과 지속가능성 논의",
+    S004: "“책임감 있는 AI 사용” 오픈AI·구글·네카오 등 ‘서울 기업서약’ 발표",
+}
 KO = {"Accept-Language": "ko-KR,ko;q=0.9"}
 EN = {"Accept-Language": "en-US,en;q=0.9"}
 
@@ -489,6 +497,7 @@ def test_api_search_shape(client: FlaskClient) -> None:
         "expansions",
         "notices",
         "suggestion",
+        "ignored",
     }
     assert (data["query"], data["total"], data["page"], data["pagesize"]) == ("기본법", 1, 1, 10)
     assert [h["id"] for h in data["hits"]] == [S003]
@@ -524,6 +533,28 @@ def test_api_search_parameters(corpus_index: Path) -> None:
     assert missing.status_code == 400 and missing.json == {"error": "missing q", "query": ""}
 
 
+def test_api_limit_is_honoured_and_capped(corpus_index: Path) -> None:
+    client = make_app(corpus_index, PAGE_SIZE=2).test_client()
+    data = client.get("/api/search?q=AI&limit=3").json
+    assert (data["pagesize"], len(data["hits"]), data["ignored"]) == (3, 3, [])
+    every = [h["id"] for h in client.get("/api/search?q=AI&limit=5").json["hits"]]
+    data = client.get("/api/search?q=AI&limit=3&page=2").json
+    assert (data["page"], [h["id"] for h in data["hits"]]) == (2, every[3:5])
+    assert client.get("/api/search?q=AI&limit=1000").json["pagesize"] == 100
+    for bad in ("0", "-4", "ten"):
+        data = client.get(f"/api/search?q=AI&limit={bad}").json
+        assert (data["pagesize"], data["ignored"]) == (2, ["limit"])
+    data = client.get("/api/search?q=AI&page=99999&limit=5").json
+    assert (data["page"], data["hits"]) == (500, [])
+
+
+def test_api_json_is_utf8_not_escaped(client: FlaskClient) -> None:
+    response = client.get("/api/search?q=기본법")
+    assert response.mimetype == "application/json"
+    assert '"query":"기본법"' in response.get_data(as_text=True).replace(" ", "")
+    assert b"\\u" not in response.data
+
+
 def test_api_article(client: FlaskClient) -> None:
     data = client.get(f"/api/articles/{S003}?q=기본법").json
     assert data["id"] == S003 and data["matches"] == 1
@@ -538,14 +569,36 @@ def test_opensearch_and_suggestions(client: FlaskClient) -> None:
     xml = response.get_data(as_text=True)
     assert 'template="http://localhost/?q={searchTerms}"' in xml
     assert 'template="http://localhost/suggest?q={searchTerms}"' in xml
-    response = client.get(f"/suggest?q={SCRIPT_QUERY}")
+    response = client.get("/suggest?q=앤ㅌ")
     assert response.mimetype == "application/x-suggestions+json"
-    assert response.json == [SCRIPT_QUERY, [f"{SCRIPT} escapecheck 점검 기사"]]
-    assert client.get("/suggest?q=").json == ["", []]
-    assert client.get("/suggest?q=기본법").json == [
-        "기본법",
-        ["[과기정통부] 인공지능 행동 정상회의, 공공성과 지속가능성 논의"],
+    query, texts, notes, links = response.json
+    assert (query, texts[0], notes[0]) == ("앤ㅌ", "앤트로픽", "기사 4건")
+    assert links[0] == "http://localhost/?q=%EC%95%A4%ED%8A%B8%EB%A1%9C%ED%94%BD"
+    # Then the titles of the best articles for the completed word, linked to the articles.
+    assert texts[1:] == [TITLES[i] for i in (S001, S004, S000, S002)]
+    assert notes[1:] == ["기사"] * 4
+    assert links[1:] == [f"http://localhost/articles/{i}" for i in (S001, S004, S000, S002)]
+    assert client.get("/suggest?q=").json == ["", [], [], []]
+
+
+def test_suggestions_for_the_search_box(client: FlaskClient) -> None:
+    data = client.get("/api/suggest?q=AI 안전 연").json
+    assert data["query"] == "AI 안전 연"
+    assert data["terms"][:3] == [
+        {"text": "AI 안전 연구", "word": "연구", "articles": 5},
+        {"text": "AI 안전 연구원", "word": "연구원", "articles": 3},
+        {"text": "AI 안전 연합", "word": "연합", "articles": 2},
     ]
+    assert len(data["terms"]) == 6
+    data = client.get("/api/suggest?q=기본ㅂ").json
+    assert data["terms"] == [{"text": "기본법", "word": "기본법", "articles": 1}]
+    assert data["titles"] == [{"id": S003, "title": TITLES[S003], "url": f"/articles/{S003}"}]
+    assert client.get("/api/suggest?q=쿼카쿼카쿼카").json == {
+        "query": "쿼카쿼카쿼카",
+        "terms": [],
+        "titles": [],
+    }
+    assert client.get("/api/suggest").json == {"query": "", "terms": [], "titles": []}
 
 
 # --- configuration and a missing index -------------------------------------------------------

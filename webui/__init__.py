@@ -33,6 +33,8 @@ ENV_OVERRIDES: dict[str, tuple[str, Callable[[str], Any]]] = {
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then environment overrides, then ``test_config``."""
     app = Flask(__name__)
+    # JSON in UTF-8 as it is: Korean readable, not \uXXXX escapes.
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
     core = Config.from_env()
     app.config.from_mapping(
         # The index to search; the CLI builds it (`summit-search index`) at the same place.

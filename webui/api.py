@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
 
+from indexer.complete import Completion
 from indexer.results import article_json, result_json
+from indexer.store import IndexError_
 from webui import i18n
 from webui.library import get_library
 from webui.pages import run_search
@@ -16,7 +19,9 @@ from webui.params import SearchParams
 
 bp = Blueprint("api", __name__)
 
-SUGGESTIONS = 8
+# Completed words, and article titles, the search box offers.
+SUGGESTIONS = 6
+TITLES = 4
 
 
 @bp.get("/api/search")
@@ -28,7 +33,8 @@ def search() -> Any:
         return jsonify(error="the search could not be run", query=params.q), 400
     if result is None:
         return jsonify(error="missing q", query=""), 400
-    return jsonify(result_json(result, i18n.notice))
+    # Parts of the address that were ignored (a malformed page, limit, sort or date).
+    return jsonify({**result_json(result, i18n.notice), "ignored": list(params.ignored)})
 
 
 @bp.get("/api/articles/<path:doc_id>")
@@ -66,17 +72,57 @@ def opensearch() -> Response:
     return Response(body, mimetype="application/opensearchdescription+xml")
 
 
+@dataclass(frozen=True)
+class Suggestions:
+    """What the search box offers for ``query``: completed words, then matching titles."""
+
+    query: str
+    terms: list[Completion]
+    titles: list[tuple[str, str]]
+
+
+def suggestions(typed: str) -> Suggestions:
+    """Completions of ``typed`` and the titles of the best articles for the first of them."""
+    q = typed[:200].strip()
+    if not q:
+        return Suggestions(q, [], [])
+    library = get_library()
+    try:
+        terms = library.complete(typed[:200].lstrip(), SUGGESTIONS)
+        best = terms[0].text if terms else q
+        result = library.search(best, pagesize=TITLES, facets=False)
+    except IndexError_:
+        raise
+    except Exception:
+        # A suggestion is never worth an error page: log it and offer nothing.
+        current_app.logger.exception("suggestions failed for %r", q)
+        return Suggestions(q, [], [])
+    titles = [(h.id, h.title) for h in result.hits if h.strict and h.title]
+    return Suggestions(q, terms, titles)
+
+
+@bp.get("/api/suggest")
+def suggest_json() -> Any:
+    """The search box's suggestions: words that complete the query, then article titles."""
+    found = suggestions(request.args.get("q", ""))
+    return jsonify(
+        query=found.query,
+        terms=[{"text": c.text, "word": c.word, "articles": c.articles} for c in found.terms],
+        titles=[
+            {"id": i, "title": t, "url": url_for("pages.article", doc_id=i)}
+            for i, t in found.titles
+        ],
+    )
+
+
 @bp.get("/suggest")
 def suggest() -> Response:
-    """OpenSearch suggestions: titles of the best matching articles for what was typed."""
-    q = request.args.get("q", "")[:200].strip()
-    titles: list[str] = []
-    if q:
-        try:
-            result = get_library().search(q, pagesize=SUGGESTIONS, facets=False)
-        except Exception:
-            current_app.logger.exception("suggestions failed for %r", q)
-        else:
-            titles = list(dict.fromkeys(h.title for h in result.hits if h.title))
-    body = json.dumps([q, titles], ensure_ascii=False)
+    """OpenSearch suggestions (the browser's address bar): completed queries, then titles."""
+    found = suggestions(request.args.get("q", ""))
+    texts = [c.text for c in found.terms] + [t for _, t in found.titles]
+    notes = [i18n.t("suggest_articles", n=c.articles) for c in found.terms]
+    notes += [i18n.t("suggest_title")] * len(found.titles)
+    links = [url_for("pages.search", q=c.text, _external=True) for c in found.terms]
+    links += [url_for("pages.article", doc_id=i, _external=True) for i, _ in found.titles]
+    body = json.dumps([found.query, texts, notes, links], ensure_ascii=False)
     return Response(body, mimetype="application/x-suggestions+json")

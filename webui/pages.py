@@ -63,7 +63,7 @@ def run_search(params: SearchParams) -> tuple[SearchResult | None, bool]:
         result = library.search(
             params.q,
             page=params.page,
-            pagesize=current_app.config["PAGE_SIZE"],
+            pagesize=params.limit or current_app.config["PAGE_SIZE"],
             sort=params.sort,
             filters=params.filters,
             disabled_aliases=frozenset(params.noalias),

@@ -13,6 +13,8 @@ from indexer.search import FACETS, MATCHES, NO_FILTERS, SORTS, Filters
 MAX_QUERY = 1000
 # Whoosh collects page * pagesize hits to show one page; deeper pages are not useful anyway.
 MAX_PAGE = 500
+# Results per page a request may ask for (``limit``); more is capped to this.
+MAX_LIMIT = 100
 
 
 def parse_date(value: str | None) -> date | None:
@@ -35,6 +37,8 @@ class SearchParams:
 
     q: str = ""
     page: int = 1
+    # Results per page asked for (``limit``, 1..MAX_LIMIT); None: the site's page size.
+    limit: int | None = None
     sort: str = "relevance"
     # The outlet, language, summit and date filters: the core's own record of them.
     filters: Filters = NO_FILTERS
@@ -53,6 +57,15 @@ class SearchParams:
         except ValueError:
             page = 1
             ignored.append("page")
+        limit = None
+        if args.get("limit"):
+            try:
+                limit = min(MAX_LIMIT, int(args["limit"]))
+            except ValueError:
+                ignored.append("limit")
+            if limit is not None and limit < 1:
+                limit = None
+                ignored.append("limit")
         sort = args.get("sort", "relevance")
         if sort not in SORTS:
             sort = "relevance"
@@ -77,6 +90,7 @@ class SearchParams:
         return cls(
             q=args.get("q", "")[:MAX_QUERY].strip(),
             page=min(MAX_PAGE, max(1, page)),
+            limit=limit,
             sort=sort,
             filters=filters,
             noalias=_values(args, "noalias"),
@@ -101,6 +115,8 @@ class SearchParams:
         out: dict[str, Any] = {"q": p.q}
         if p.sort != "relevance":
             out["sort"] = p.sort
+        if p.limit is not None:
+            out["limit"] = p.limit
         for name in FACETS:
             if getattr(f, name):
                 out[name] = list(getattr(f, name))
