@@ -122,6 +122,8 @@ class Library:
         sort = sort if sort in SORTS else "relevance"
         match = match if match in MATCHES else "all"
         result = SearchResult(text, 0, page, pagesize, sort, match=match)
+        if facets:  # every facet is named, even when nothing could be searched
+            result.facets = {name: [] for name in FACETS}
         plan = self.plan(text, disabled_aliases)
         result.notices.extend(plan.notices)
         result.expansions = plan.expansions

@@ -277,7 +277,10 @@ def test_search_api_answers_429_with_retry_after(corpus_index: Path) -> None:
     assert refused.status_code == 429
     retry = refused.headers["Retry-After"]
     assert 1 <= int(retry) <= 10  # a token every 10 s, less what refilled since the first
-    assert refused.get_json() == {"error": f"too many requests: try again in {retry} s"}
+    assert refused.get_json() == {
+        "error": f"too many requests: try again in {retry} s",
+        "status": 429,
+    }
     assert refused.headers["X-Content-Type-Options"] == "nosniff"
     other = client.get("/api/search?q=서울", environ_base={"REMOTE_ADDR": "192.0.2.7"})
     assert other.status_code == 200

@@ -216,7 +216,7 @@ def test_failed_search_is_explained_not_500(
     assert 'id="failed"' in page and "could not be run" in page
     response = client.get("/api/search?q=AI")
     assert response.status_code == 400
-    assert response.json == {"error": "the search could not be run", "query": "AI"}
+    assert response.json == {"error": "the search could not be run", "status": 400, "query": "AI"}
 
 
 @pytest.mark.parametrize(
@@ -530,7 +530,11 @@ def test_api_search_parameters(corpus_index: Path) -> None:
     assert [h["id"] for h in data["hits"]] == [S002]
     assert data["hits"][0]["published"] == "2024-05-23T14:41:12"
     missing = client.get("/api/search")
-    assert missing.status_code == 400 and missing.json == {"error": "missing q", "query": ""}
+    assert missing.status_code == 400 and missing.json == {
+        "error": "missing q",
+        "status": 400,
+        "query": "",
+    }
 
 
 def test_api_limit_is_honoured_and_capped(corpus_index: Path) -> None:

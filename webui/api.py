@@ -14,7 +14,8 @@ from indexer.results import article_json, result_json
 from indexer.store import IndexError_
 from webui import i18n
 from webui.library import get_library
-from webui.pages import run_search
+from webui.openapi import describe
+from webui.pages import external, run_search
 from webui.params import SearchParams
 
 bp = Blueprint("api", __name__)
@@ -30,11 +31,17 @@ def search() -> Any:
     params = SearchParams.from_args(request.args)
     result, failed = run_search(params)
     if failed:
-        return jsonify(error="the search could not be run", query=params.q), 400
+        return jsonify(error="the search could not be run", status=400, query=params.q), 400
     if result is None:
-        return jsonify(error="missing q", query=""), 400
+        return jsonify(error="missing q", status=400, query=""), 400
     # Parts of the address that were ignored (a malformed page, limit, sort or date).
     return jsonify({**result_json(result, i18n.notice), "ignored": list(params.ignored)})
+
+
+@bp.get("/api/openapi.json")
+def openapi_json() -> Any:
+    """The OpenAPI 3.1 description of this interface."""
+    return jsonify(describe(external("pages.search").rstrip("/")))
 
 
 @bp.get("/api/articles/<path:doc_id>")

@@ -35,7 +35,8 @@ def get_config() -> Config:
 
 def _index_error(exc: IndexError_) -> tuple[Response | str, int]:
     if request.path.startswith("/api/") or request.path == "/suggest":
-        return jsonify(error=str(exc), code=exc.code, message=i18n.index_problem(exc)), 503
+        body = {"error": str(exc), "status": 503, "code": exc.code}
+        return jsonify(**body, message=i18n.index_problem(exc)), 503
     return render_template("error.html", code=503, message=i18n.index_problem(exc)), 503
 
 

@@ -67,7 +67,7 @@ def _limit() -> Response | tuple[Response | str, int, dict[str, str]] | None:
     message = f"too many requests: try again in {retry} s"
     headers = {"Retry-After": retry}
     if request.path.startswith("/api/"):
-        return jsonify(error=message), 429, headers
+        return jsonify(error=message, status=429), 429, headers
     return render_template("error.html", code=429, message=message), 429, headers
 
 
