@@ -482,3 +482,21 @@ def test_suggestions_keyboard_escape_and_titles(page: playwright_sync.Page) -> N
         box.press("ArrowDown")
     box.press("Enter")  # the second option: an article's title opens the article
     page.wait_for_url("**/articles/003_d2343a382aed7d1a.txt")
+
+
+@WIDTHS
+def test_the_readme_screenshot_page(page: playwright_sync.Page) -> None:
+    # The README's screenshots are these (tests/bench/screenshots.py copies them); the second
+    # visit shows a warm search's time, not the first one's dictionary loading.
+    page.goto("/?q=서울 정상회의")
+    page.reload()
+    # The four with both words (an upload of another test may follow them, with one).
+    assert hit_ids(page)[:4] == [
+        "001_7ad3c6ee62ab7cbe.txt",
+        S002,
+        S003,
+        "000_c757f4b4d642b6d7.txt",
+    ]
+    assert page.locator("#summary").inner_text().startswith("단어 2개가 모두 들어간 기사 4건 · ")
+    assert not overflows(page)
+    shot(page, f"readme-results-{page.viewport_size['width']}")

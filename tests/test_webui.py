@@ -697,6 +697,41 @@ def test_serve_prints_url_and_generated_token(
     ]
 
 
+def test_serve_rebuilds_an_index_of_another_version_keeping_uploads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json as json_module
+
+    import waitress
+    from click.testing import CliRunner
+
+    from indexer import store
+    from indexer.config import Config
+    from indexer.ingest import add_files
+    from webui.cli import main
+
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "a.txt").write_text("폴더 기사\n\n폴더에 있는 기사의 본문이다.", encoding="utf-8")
+    monkeypatch.setenv("SUMMIT_SEARCH_SOURCE_DIRS", str(folder))
+    index = tmp_path / "index"
+    config = Config.at(index, source_dirs=(folder,))
+    add_files(config, [("memo.txt", "올린 메모\n\n올린 메모의 본문이다.".encode())])
+    meta = index / store.META_FILE
+    meta.write_text(json_module.dumps({"schema_version": 1, "analysis": "old"}), encoding="utf-8")
+    calls: list = []
+    monkeypatch.setattr(waitress, "create_server", lambda app, **kw: FakeServer(calls, app, **kw))
+    result = CliRunner().invoke(main, ["serve", "--index", str(index), "--port", str(free_port())])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        f"{index} was built by another version; rebuilding it from the sources and the library",
+        f"{index}: 2 added, 0 updated, 0 unchanged, 0 removed, 0 failed (1 from the library)",
+    ]
+    calls[0][2]["sockets"][0].close()
+    with store.open_index(index).searcher() as s:
+        assert sorted(d["id"] for d in s.all_stored_fields()) == ["a.txt", "uploads/memo.txt"]
+
+
 def test_serve_on_a_taken_port_says_so_in_one_line(corpus_index: Path) -> None:
     from click.testing import CliRunner
 

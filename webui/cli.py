@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from indexer.cli import INDEX_OPTION, config_for, main, run_index
-from indexer.store import index_exists
+from indexer.store import IndexVersionError, index_exists, open_index
 
 __all__ = ["main"]
 
@@ -27,6 +27,18 @@ def serve(index_dir: Path | None, host: str, port: int) -> None:
         if not index_exists(config.index_dir):
             click.echo(f"no index at {config.index_dir}; building it from the sources", err=True)
             report = run_index(config, None)
+            click.echo(f"{config.index_dir}: {report.summary()}", err=True)
+            return
+        try:
+            open_index(config.index_dir)
+        except IndexVersionError:
+            # Safe: uploads and pastes are files in the library, which a rebuild reads too.
+            click.echo(
+                f"{config.index_dir} was built by another version; rebuilding it from the "
+                "sources and the library",
+                err=True,
+            )
+            report = run_index(config, None, rebuild=True)
             click.echo(f"{config.index_dir}: {report.summary()}", err=True)
 
     try:
