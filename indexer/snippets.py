@@ -310,13 +310,19 @@ def paragraphs(text: str, targets: Sequence[Target], analyzer: Analyzer) -> list
         inside = [m for m in marks if s <= m[0] and m[1] <= e]
         own = tuple(x for x in sentences if s <= x.start and x.end <= e)
         html = _sentence_html(text, s, e, own, inside)
-        quotable = bool(_STATEMENT.search(text[s:e].rstrip()))
+        line = text[s:e].strip()
+        quotable = bool(_STATEMENT.search(line) or _LIST_ITEM.match(line))
         out.append(Paragraph(f"p{n}", s, e, text[s:e], html, tuple(inside), own, quotable))
     return out
 
 
-# A line that ends as a sentence does: what has a quote control (a subhead or caption has not).
-_STATEMENT = re.compile(r"[.!?。！？…][\"'\u201d\u2019)\]]*$")
+# What has a quote control: a line that ends as a sentence does (a bracketed note such as
+# 〈관련기사 4면〉 after it aside), or an item of a list (a declaration's points); a subhead or
+# a caption has not.
+_STATEMENT = re.compile(
+    r"[.!?。！？…][\"'\u201d\u2019)\]]*(?:\s*[〈<\[(（【][^〈<\[(（【\n]{0,30}[〉>\])）】])?$"
+)
+_LIST_ITEM = re.compile(r"(?:[·•∙\-–*]|\d{1,2}[.)])\s*\w")
 
 
 def _sentence_html(

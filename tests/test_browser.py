@@ -166,6 +166,7 @@ def test_article_view_and_match_navigation(page: playwright_sync.Page) -> None:
     assert "기사승인 2024-05-23 14:41:12" in page.locator("#raw").inner_text()
 
 
+@WIDTHS
 def test_quote_copies_the_exact_passage(page: playwright_sync.Page, base_url: str) -> None:
     page.goto("/?q=기본법")
     passage = api(base_url, "/api/search?q=%EA%B8%B0%EB%B3%B8%EB%B2%95")["hits"][0]["passages"][0]
@@ -182,7 +183,8 @@ def test_quote_copies_the_exact_passage(page: playwright_sync.Page, base_url: st
     quote.locator("button[data-format=markdown]").click()
     markdown = page.evaluate("navigator.clipboard.readText()")
     assert markdown.startswith(f"> {passage['text']}\n>\n> — 대한민국 정책브리핑")
-    shot(page, "quote-menu")
+    assert not overflows(page)
+    shot(page, f"quote-menu-{page.viewport_size['width']}")
     # The permalink points at the sentence, highlights just it, and carries no search.
     quote.locator("a.permalink").click()
     page.wait_for_url("**#s*")
@@ -190,9 +192,10 @@ def test_quote_copies_the_exact_passage(page: playwright_sync.Page, base_url: st
     target = page.locator(".s:target")
     assert target.inner_text() == passage["text"]
     assert target.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(255, 240, 194)"
-    shot(page, "sentence-permalink")
+    shot(page, f"sentence-permalink-{page.viewport_size['width']}")
 
 
+@WIDTHS
 def test_cite_this_article_and_quote_a_selection(page: playwright_sync.Page, base_url: str) -> None:
     page.goto(f"/articles/{S002}")
     page.locator("#cite > summary").click()
@@ -218,8 +221,15 @@ def test_cite_this_article_and_quote_a_selection(page: playwright_sync.Page, bas
     text, citation = page.evaluate("navigator.clipboard.readText()").split("\n\n— ")
     assert text == paragraph["text"][:12].strip()
     assert citation.startswith("쿠키뉴스, “유네스코 협약")
-    # Lines that are not sentences (a subhead) get no quote tools.
-    shot(page, "selection-quote")
+    shot(page, f"selection-quote-{page.viewport_size['width']}")
+    # Lines that are not sentences (the ◇ subheads of S000) get no quote tools.
+    page.goto("/articles/000_c757f4b4d642b6d7.txt")
+    assert (
+        page.locator("#p2").inner_text().strip().endswith("◇’안전·혁신·포용’ 담은 서울 의향서 채택")
+    )
+    assert page.locator("#p2 details.quote").count() == 0
+    assert page.locator("#p3 details.quote").count() == 1
+    assert not overflows(page)
 
 
 def test_admin_upload_then_find_it(
@@ -391,6 +401,11 @@ def overflows(page: playwright_sync.Page) -> bool:
 
 def log_in(page: playwright_sync.Page, path: str = "/admin") -> None:
     page.goto(path)
+    assert (
+        page.locator("#login-help")
+        .inner_text()
+        .startswith("관리자 토큰은 `summit-search serve`가 시작할 때 출력합니다")
+    )
     page.fill("#token", ADMIN_TOKEN)
     page.click("form[action='/admin/login'] button")
     page.wait_for_load_state()
@@ -500,3 +515,74 @@ def test_the_readme_screenshot_page(page: playwright_sync.Page) -> None:
     assert page.locator("#summary").inner_text().startswith("단어 2개가 모두 들어간 기사 4건 · ")
     assert not overflows(page)
     shot(page, f"readme-results-{page.viewport_size['width']}")
+
+
+@WIDTHS
+def test_empty_and_past_the_end_pages_say_what_to_do(page: playwright_sync.Page) -> None:
+    page.goto("/?q=쿼카쿼카 유네스코&outlet=전자신문")
+    assert page.locator("#empty h2").is_visible()
+    results, main = page.locator(".results").bounding_box(), page.locator("main").bounding_box()
+    assert results is not None and main is not None
+    assert results["width"] > main["width"] * 0.6  # the whole width, not the filter column
+    assert page.locator("#try-any").is_visible() and page.locator("#try-unfiltered").is_visible()
+    assert not overflows(page)
+    shot(page, f"empty-{page.viewport_size['width']}")
+    page.locator("#try-unfiltered").click()
+    page.wait_for_url("**/?q=*")
+    assert "outlet" not in page.url
+    assert hit_ids(page) == [S002, S003]  # 유네스코, without the outlet that had none
+    page.goto("/?q=AI&page=9")
+    assert page.locator("#past-end h2").inner_text() == "9페이지에는 결과가 없습니다"
+    page.locator("#last-page").click()
+    page.locator("li.hit").first.wait_for()
+    assert page.locator("#past-end").count() == 0
+    assert len(hit_ids(page)) >= 5
+
+
+@WIDTHS
+def test_a_date_range_says_what_it_hides(page: playwright_sync.Page) -> None:
+    page.goto("/?q=공공성&from=2024-01-01")
+    note = page.locator("#undated")
+    assert note.is_visible()  # beside the count, also where the filter panel is folded
+    assert note.inner_text() == "날짜 없는 기사 1건이 빠졌습니다 · 포함하기"
+    assert hit_ids(page) == []
+    note.locator("a").click()
+    page.wait_for_url("**undated=1*")
+    assert hit_ids(page) == [S003]
+    assert page.locator("#undated").inner_text().startswith("날짜 없는 기사도 포함했습니다")
+    shot(page, f"undated-{page.viewport_size['width']}")
+
+
+@WIDTHS
+def test_an_upload_with_its_details(page: playwright_sync.Page, tmp_path: Path) -> None:
+    width = page.viewport_size["width"]
+    name = f"details-{width}.txt"
+    article = tmp_path / name
+    article.write_text(
+        "서울 회의 뒷이야기\n\n회의장 밖에서 기자들이 만난 사람들은 펭귄어휘 를 이야기했다.\n",
+        encoding="utf-8",
+    )
+    log_in(page)
+    page.set_input_files("#files", [str(article)])
+    page.fill("#up-outlet", "한빛일보")
+    page.fill("#up-published", "2024-05-22")
+    page.fill("#up-url", "https://example.com/penguin")
+    page.select_option("#up-summit", "Seoul 2024")
+    assert not overflows(page)
+    page.click("form[action='/admin/upload'] button")
+    page.wait_for_selector("#report")
+    page.goto("/?q=펭귄어휘")
+    hit = page.locator(f'li.hit[data-id="uploads/{name}"]')
+    meta = hit.locator(".meta").inner_text()
+    assert "한빛일보" in meta and "2024-05-22" in meta and "AI 서울 정상회의 (2024)" in meta
+    page.goto(f"/articles/uploads/{name}")
+    page.locator("#cite > summary").click()
+    assert (
+        page.locator("#cite-plain")
+        .inner_text()
+        .startswith("한빛일보, “서울 회의 뒷이야기”, 2024-05-22. https://example.com/penguin")
+    )
+    # Leave the shared index as it was: delete the upload again.
+    page.goto(f"/admin/articles/delete?id=uploads/{name}")
+    page.click("#delete-confirm")
+    assert page.locator("#removed").is_visible()

@@ -62,7 +62,7 @@ SEARCHES = [
     "q=AI&outlet=쿠키뉴스&outlet=-&lang=ko",
     "q=AI&from=2024-05-01&to=2024-05-31",
     "q=AI&from=2024-05-01&undated=1",
-    "q=AI&match=any&summit=seoul-2024",
+    "q=AI&match=any&summit=Seoul 2024",
     "q=AI&noalias=AI",
     "q=정상회이",  # a spelling suggestion
     "q=쿼카쿼카쿼카",  # nothing

@@ -403,6 +403,34 @@ def test_every_passage_quote_is_the_article_text(client: FlaskClient) -> None:
         assert "…" not in text and "<mark>" not in text
 
 
+def paragraphs_without_quote(page: str) -> list[str]:
+    paras = re.findall(
+        r'<div class="para[^"]*" id="(p\d+)">(.*?)</div>\s*(?=<div class="para|</section)',
+        page,
+        re.S,
+    )
+    return [pid for pid, inner in paras if 'class="quote"' not in inner]
+
+
+@pytest.mark.parametrize(
+    ("doc", "expected"),
+    [
+        # ◇ subheads.
+        (S000, ["p2", "p7"]),
+        # A headline-like line; p2 ends "개최했다.〈관련기사 4면〉" and keeps its quote.
+        (S001, ["p7"]),
+        # The declaration's headings and its lead-in ("To deliver on these priorities:"); its
+        # bullet points (·Promoting AI accessibility…) are quotable.
+        (S003, ["p6", "p10", "p11", "p21", "p28"]),
+    ],
+)
+def test_only_lines_that_are_statements_get_quote_tools(
+    client: FlaskClient, doc: str, expected: list[str]
+) -> None:
+    _, page = get(client, f"/articles/{doc}")
+    assert paragraphs_without_quote(page) == expected
+
+
 # --- escaping and headers --------------------------------------------------------------------
 
 HTML_PAGES = [
