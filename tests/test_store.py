@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import index_paths
 
-from indexer import ingest, store
+from indexer import job, store
 from indexer.config import CORPUS_DIR, Config
 from indexer.ingest import remove_ids
 from indexer.search import Library
@@ -90,7 +90,7 @@ def test_an_index_from_another_version_is_refused(sources: Path, tmp_path: Path)
 
 
 def test_progress_inside_a_large_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ingest, "PROGRESS_EVERY", 2)
+    monkeypatch.setattr(job, "PROGRESS_EVERY", 2)
     src = tmp_path / "src"
     src.mkdir()
     rows = [{"id": f"a{n}", "text": f"기사 {n} 본문입니다."} for n in range(5)]

@@ -1,0 +1,249 @@
+"""One ingestion job: what it decides for each article, writes, prunes, removes and reports.
+
+``ingest.run`` makes one ``Job`` per run, under the index's write lock; the job's writer is
+replaced at every commit (each ``commit_every`` articles), and files it staged in or trashed
+from the source library are settled only after the final commit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from indexer import metadata, pipeline, store
+from indexer.config import CORPUS_DIR, Config
+from indexer.documents import Article, Rejected, check_record, parse_file
+from indexer.schema import to_document
+from indexer.sources import Library, LibraryError
+
+# Articles between progress reports inside one large file.
+PROGRESS_EVERY = 1000
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class IndexReport:
+    """What one job did: ids added, updated, unchanged, removed, and failures."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[Rejected] = field(default_factory=list)
+    # Of the articles above, those whose file is in the source library.
+    library: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line: counts of each outcome."""
+        line = (
+            f"{len(self.added)} added, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged, {len(self.removed)} removed, "
+            f"{len(self.failed)} failed"
+        )
+        return line + (f" ({len(self.library)} from the library)" if self.library else "")
+
+
+@dataclass
+class Source:
+    """One file's worth of articles for a job: where they come from and how big it is."""
+
+    label: str
+    items: Iterable[Article | Rejected]
+    origin: str = ""
+    size: int = 0
+    # For an upload or a paste: its library path, and the bytes to keep there before its
+    # articles are written (None for a file already staged by a job that did not finish).
+    staged: str = ""
+    data: bytes | None = None
+    # The fields given with an upload, kept in the library's metadata.json for the file.
+    details: dict[str, object] | None = None
+
+
+class Job:
+    """One job's writer, decisions and report."""
+
+    def __init__(
+        self,
+        config: Config,
+        ix: whoosh_index.Index,
+        library: Library,
+        lock_timeout: float,
+        on_wait: Callable[[str], None] | None,
+    ) -> None:
+        self.config, self.ix, self.library = config, ix, library
+        self.lock_timeout, self.on_wait = lock_timeout, on_wait
+        self.w = store.writer(ix, lock_timeout, on_wait)
+        self.report = IndexReport()
+        self.existing: dict[str, tuple[str, str]] = {}
+        self.seen: dict[str, str] = {}
+        self.read: set[str] = set()
+        self.pending = 0
+        self.staged: list[str] = []
+        self.trashed: list[str] = []
+
+    def take(self, source: Source, work: pipeline.Analysis, n: int, total: int, progress) -> None:
+        """Decide on and hand each article of ``source`` to the analysis, then to the writer."""
+        self.read.add(source.origin)
+        items = list(source.items) if source.staged else source.items
+        if source.staged and not any(isinstance(i, Article) for i in items):
+            self.library.discard(source.staged)  # nothing to keep: every record was refused
+            self.report.failed.extend(i for i in items if isinstance(i, Rejected))
+            return
+        if source.data is not None:
+            try:
+                if source.details:
+                    self.library.set_metadata(source.staged, source.details)
+                self.library.stage(source.staged, source.data)
+            except LibraryError as exc:
+                self.report.failed.append(Rejected(source.label, str(exc)))
+                return
+        kind, added = self._origin_kind(source.origin), _arrived(source)
+        for k, item in enumerate(items, 1):
+            decision = self._decide(item)
+            if decision is not None:
+                assert isinstance(item, Article)
+                if self.library.holds(source.origin) or source.staged:
+                    self.report.library.append(item.id)
+                doc = to_document(item, source.origin, self.ix.schema, kind, added)
+                work.submit(doc, lambda d, how=decision: self._write(how, d))
+            if progress and k % PROGRESS_EVERY == 0:
+                # One large JSONL file is most of some jobs: say how far into it.
+                progress(n - 1, total, f"{source.label}: {k} articles")
+        if source.staged:
+            self.staged.append(source.staged)
+        if progress:
+            work.after(lambda: progress(n, total, source.label))
+
+    def _origin_kind(self, origin: str) -> str:
+        """One of ``ORIGINS`` for the file ``origin``."""
+        kind = self.library.kind_of(origin) if origin else ""
+        if kind:
+            return kind
+        try:
+            Path(origin).resolve().relative_to(CORPUS_DIR)
+        except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop
+            return "folder"
+        return "bundled"
+
+    def _decide(self, item: Article | Rejected) -> str | None:
+        """Whether to "add" or "update" ``item``, or None if it is rejected or unchanged."""
+        if isinstance(item, Rejected):
+            self.report.failed.append(item)
+            return None
+        if item.id in self.seen:
+            # Whoosh alone would keep both copies; the first file to claim an id keeps it.
+            first = self.seen[item.id]
+            self.report.failed.append(
+                Rejected(item.source, f"duplicate id {item.id!r}, first in {first}")
+            )
+            return None
+        self.seen[item.id] = item.source
+        old = self.existing.get(item.id)
+        if old is not None and old[0] == item.content_hash:
+            self.report.unchanged.append(item.id)
+            return None
+        if old is None:
+            self.report.added.append(item.id)
+            return "add"
+        self.report.updated.append(item.id)
+        return "update"
+
+    def _write(self, kind: str, doc: dict[str, object]) -> None:
+        if kind == "add":
+            self.w.add_document(**doc)
+        else:
+            self.w.update_document(**doc)
+        self.pending += 1
+        if self.pending >= self.config.commit_every:
+            # Wherever the file boundaries fall: memory, temporary disk and what a crash can
+            # lose stay bounded for any shape of input.
+            store.commit(self.w, self.config.index_dir)
+            self.w = store.writer(self.ix, self.lock_timeout, self.on_wait)
+            self.pending = 0
+
+    def prune(self) -> None:
+        """Remove articles whose file this job read without them, or whose file is gone."""
+        gone = [
+            doc_id
+            for doc_id, (_, origin) in self.existing.items()
+            if doc_id not in self.seen
+            and (origin in self.read or (origin and not os.path.exists(origin)))
+        ]
+        for doc_id in gone:
+            self.w.delete_by_term("id", doc_id)
+        self.report.removed.extend(gone)
+
+    def remove(self, ids: Sequence[str]) -> None:
+        """Delete ``ids`` from the index, and their files from the library."""
+        files: dict[str, list[str]] = {}
+        for doc_id in ids:
+            if doc_id not in self.existing or doc_id in self.report.removed:
+                continue
+            origin = self.existing[doc_id][1]
+            if self.library.holds(origin):
+                files.setdefault(origin, []).append(doc_id)
+            self.w.delete_by_term("id", doc_id)
+            self.report.removed.append(doc_id)
+        for origin, removed in files.items():
+            rel = Path(origin).resolve().relative_to(self.library.root.resolve()).as_posix()
+            left = _without(Path(origin), rel, set(removed))
+            if left is None:
+                self.library.trash(rel)
+                self.trashed.append(rel)
+            else:
+                self.library.replace(rel, left)
+
+    def finish(self) -> None:
+        """After the commit: move staged library files into place, delete trashed ones."""
+        for rel in self.staged:
+            self.library.settle(rel)
+        for rel in self.trashed:
+            self.library.purge(rel)
+
+
+def unfinished(library: Library, job: Job) -> Iterator[Source]:
+    """What a crashed job left: staged files to index and settle, trashed ones to drop."""
+    for rel in library.staged():
+        entries, _ = metadata.read_metadata(library.path(rel).parent)
+        items = parse_file(rel, library.staged_bytes(rel), entries)
+        yield Source(rel, items, str(library.path(rel).absolute()), staged=rel)
+    for rel in library.trashed():
+        origin = str(library.path(rel).absolute())
+        for doc_id, (_, where) in job.existing.items():
+            if where == origin:
+                job.w.delete_by_term("id", doc_id)
+                job.report.removed.append(doc_id)
+        job.trashed.append(rel)
+
+
+def _arrived(source: Source) -> datetime:
+    """When the articles of ``source`` arrived: now for an upload or paste, else the file's time.
+
+    A file's modification time survives a rebuild, so an article keeps its date added.
+    """
+    if not source.staged and source.origin:
+        with contextlib.suppress(OSError):
+            return datetime.fromtimestamp(os.stat(source.origin).st_mtime, UTC).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _without(path: Path, rel: str, ids: set[str]) -> bytes | None:
+    """The JSONL file at ``path`` without the records of ``ids``; None if nothing is left."""
+    if path.suffix.lower() != ".jsonl":
+        return None
+    kept = []
+    for number, line in enumerate(path.read_bytes().split(b"\n"), 1):
+        record = check_record(line) if line.strip() else None
+        where = f"{rel}#{number}"
+        if isinstance(record, dict) and str(record.get("id", where)) in ids:
+            continue
+        kept.append(line)
+    body = b"\n".join(kept)
+    return body if body.strip() else None
