@@ -142,6 +142,9 @@ def test_speed_report_shape(no_floor: bool) -> None:
         assert list(figures[key]) == list(speed.KINDS)
         assert [v["n"] for v in figures[key].values()] == [5] * len(speed.KINDS)
     assert figures["add_to_searchable_s"] > 0
+    # Three states of each Hangul keyword of five: at least a few, at most fifteen.
+    assert 3 <= figures["suggest_ms"]["n"] <= 15
+    assert f"| 30 | half-typed words | {figures['suggest_ms']['n']} |" in speed.markdown(report)
     assert report["serve"] == {"skipped": "--no-serve"}
     table = speed.markdown(report)
     assert "| 30 | question | 5 |" in table
@@ -150,6 +153,15 @@ def test_speed_report_shape(no_floor: bool) -> None:
         assert "| - | - |" in table
     else:
         assert figures["analyzer_s"] > 0 and figures["index_to_analyzer"] > 0
+
+
+def test_typed_prefixes() -> None:
+    assert speed.typed_prefixes(["앤트로픽", "summit", "AI", "법"]) == [
+        "앤",
+        "앤ㅌ",
+        "앤트",
+        "sum",
+    ]
 
 
 def test_percentile() -> None:

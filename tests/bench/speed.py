@@ -29,6 +29,7 @@ from pathlib import Path
 from indexer.analysis import summit_analyzer
 from indexer.config import Config
 from indexer.ingest import add_files, index_sources
+from indexer.jamo import CHO, decompose
 from indexer.search import Library
 from tests.bench import DEFAULT_DATA, gen, percentile, read_tsv
 from tests.bench.serving import first_search
@@ -170,6 +171,31 @@ def page_latencies(library: Library, queries: Sequence[str]) -> list[float]:
     return out
 
 
+def typed_prefixes(keywords: Sequence[str]) -> list[str]:
+    """What a user has typed on the way to each keyword: one syllable, the next one's first
+    consonant (앤ㅌ), two syllables; three letters of a Latin word."""
+    out = []
+    for word in keywords:
+        first = decompose(word[1]) if len(word) > 1 else None
+        if first is not None:
+            out += [word[:1], word[:1] + CHO[first[0]], word[:2]]
+        elif word.isascii() and len(word) > 3:
+            out.append(word[:3])
+    return out
+
+
+def suggest_latencies(library: Library, prefixes: Sequence[str]) -> list[float]:
+    """Milliseconds per completion of a half-typed word (``Library.complete``)."""
+    for typed in prefixes[:WARMUP_QUERIES]:
+        library.complete(typed)
+    out = []
+    for typed in prefixes:
+        started = time.perf_counter()
+        library.complete(typed)
+        out.append((time.perf_counter() - started) * 1000)
+    return out
+
+
 def add_to_searchable(index_dir: Path, n: int) -> float:
     """Seconds from adding one new article until a search finds it."""
     library = Library(index_dir)
@@ -230,6 +256,9 @@ def measure_size(
     queries["phrase unquoted"] = [q.strip('"') for q in queries["phrase"]]
     result["rank_ms"] = {k: _summary(rank_latencies(library, q)) for k, q in queries.items()}
     result["page_ms"] = {k: _summary(page_latencies(library, q)) for k, q in queries.items()}
+    # A fresh Library: its completions start with nothing looked up, as after a restart.
+    prefixes = typed_prefixes(queries["1 keyword"])
+    result["suggest_ms"] = _summary(suggest_latencies(Library(index_dir), prefixes))
     result["add_to_searchable_s"] = statistics.median(
         add_to_searchable(index_dir, n) for n in range(args.runs)
     )
@@ -284,6 +313,17 @@ def markdown(report: dict) -> str:
                 f"| {r['articles']} | {kind} | {rank['n']} | {rank['p50']:.1f} "
                 f"| {rank['p95']:.1f} | {page['p50']:.1f} | {page['p95']:.1f} |"
             )
+    lines += [
+        "",
+        "| articles | completions of | n | p50 ms | p95 ms |",
+        "|---|---|---|---|---|",
+    ]
+    for r in report["sizes"].values():
+        sug = r["suggest_ms"]
+        lines.append(
+            f"| {r['articles']} | half-typed words | {sug['n']} | {sug['p50']:.1f} "
+            f"| {sug['p95']:.1f} |"
+        )
     serve = report["serve"]
     lines.append("")
     if "skipped" in serve:
