@@ -94,9 +94,10 @@ def run(
         if prune:
             job.prune()
         job.remove(remove)
-        store.commit(job.w, index_dir)
+        # A rebuild ends as one segment: the fastest to search, and nothing left to merge.
+        job.commit(optimize=rebuild)
     except BaseException:
-        job.w.cancel()
+        job.cancel()
         raise
     job.finish()
     return job.report

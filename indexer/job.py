@@ -1,8 +1,10 @@
 """One ingestion job: what it decides for each article, writes, prunes, removes and reports.
 
-``ingest.run`` makes one ``Job`` per run, under the index's write lock; the job's writer is
-replaced at every commit (each ``commit_every`` articles), and files it staged in or trashed
-from the source library are settled only after the final commit.
+``ingest.run`` makes one ``Job`` per run, under the index's write lock. Its articles go into a
+batch (``segments.SegmentBuilder``) committed as one new segment every ``commit_every``
+articles or ``commit_postings`` postings, with the writer's deletions; the writer is replaced
+at every commit, and files the job staged in or trashed from the source library are settled
+only after the final commit.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from indexer import metadata, pipeline, store
 from indexer.config import CORPUS_DIR, Config
 from indexer.documents import Article, Rejected, check_record, parse_file
 from indexer.schema import to_document
+from indexer.segments import SegmentBuilder
 from indexer.sources import Library, LibraryError
 
 # Articles between progress reports inside one large file.
@@ -80,6 +83,8 @@ class Job:
         self.config, self.ix, self.library = config, ix, library
         self.lock_timeout, self.on_wait = lock_timeout, on_wait
         self.w = store.writer(ix, lock_timeout, on_wait)
+        # The batch under way, written as one new segment at its commit.
+        self.batch: SegmentBuilder | None = None
         self.report = IndexReport()
         self.existing: dict[str, tuple[str, str]] = {}
         self.seen: dict[str, str] = {}
@@ -156,17 +161,33 @@ class Job:
         return "update"
 
     def _write(self, kind: str, doc: dict[str, object]) -> None:
-        if kind == "add":
-            self.w.add_document(**doc)
-        else:
-            self.w.update_document(**doc)
-        self.pending += 1
-        if self.pending >= self.config.commit_every:
+        if kind == "update":
+            # The old version is in a committed segment: an id is written once per job.
+            self.w.delete_by_term("id", str(doc["id"]))
+        if self.batch is None:
+            self.batch = SegmentBuilder(self.ix.storage, self.ix.schema)
+        self.batch.add_document(**doc)
+        if (
+            len(self.batch) >= self.config.commit_every
+            or self.batch.postings_count() >= self.config.commit_postings
+        ):
             # Wherever the file boundaries fall: memory, temporary disk and what a crash can
             # lose stay bounded for any shape of input.
-            store.commit(self.w, self.config.index_dir)
+            self.commit()
             self.w = store.writer(self.ix, self.lock_timeout, self.on_wait)
-            self.pending = 0
+
+    def commit(self, optimize: bool = False) -> None:
+        """Write the batch as a segment and commit it with the writer's deletions."""
+        added = [self.batch.finish()] if self.batch is not None and len(self.batch) else []
+        self.batch = None
+        store.commit(self.w, self.config.index_dir, added, optimize=optimize)
+
+    def cancel(self) -> None:
+        """Give up the batch and the deletions; the lock is released."""
+        # A half-written segment's files are orphans that the next commit removes.
+        self.batch = None
+        if not self.w.is_closed:  # a commit that failed has already released it
+            self.w.cancel()
 
     def prune(self) -> None:
         """Remove articles whose file this job read without them, or whose file is gone."""

@@ -56,7 +56,7 @@ class SegmentCache:
         self, reader: IndexReader, fieldname: str, btext: bytes
     ) -> tuple[np.ndarray, np.ndarray]:
         """All document numbers (ascending) and weights of a term in one segment."""
-        key = ("postings", reader.segment().segment_id(), fieldname, btext)
+        key = ("postings", _segment_id(reader), fieldname, btext)
         found = self.get(key)
         if found is None:
             found = _read_postings(reader, fieldname, btext)
@@ -65,7 +65,7 @@ class SegmentCache:
 
     def lengths(self, reader: IndexReader, fieldname: str) -> np.ndarray:
         """Every document's length in ``fieldname`` in one segment, as BM25 sees it."""
-        key = ("lengths", reader.segment().segment_id(), fieldname)
+        key = ("lengths", _segment_id(reader), fieldname)
         found = self.get(key)
         if found is None:
             found = (_read_lengths(reader, fieldname),)
@@ -74,7 +74,7 @@ class SegmentCache:
 
     def published(self, reader: IndexReader) -> np.ndarray:
         """Each document's sortable publication time in one segment; ``UNDATED`` if none."""
-        key = ("published", reader.segment().segment_id())
+        key = ("published", _segment_id(reader))
         found = self.get(key)
         if found is None:
             column = reader.column_reader("published", translate=False)
@@ -114,3 +114,9 @@ def _read_lengths(reader: IndexReader, fieldname: str) -> np.ndarray:
         stored = column._dbfile.get(column._basepos, column._count)
         raw[: len(stored)] = np.frombuffer(stored, dtype=np.uint8)
     return _BYTE_TO_LENGTH[raw]
+
+
+def _segment_id(reader: IndexReader) -> str:
+    """The id of the reader's segment; an index without segments has one empty reader."""
+    segment = reader.segment()
+    return segment.segment_id() if segment is not None else ""

@@ -8,21 +8,25 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.codec.base import Segment
 from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.reading import MultiReader, SegmentReader
 from whoosh.writing import SegmentWriter
 
+from indexer import merging
 from indexer.schema import SCHEMA_VERSION, analysis_fingerprint, build_schema
+from indexer.segments import merge_segments
 
 META_FILE = "summit-search.json"
-# Memory for the writer's in-memory segment; far fewer flushes and merges than Whoosh's 128.
-WRITER_LIMIT_MB = 384
+# The writer holds the lock, deletes and commits; documents go into segments of their own
+# (``segments.SegmentBuilder``), so its posting pool stays empty.
+WRITER_LIMIT_MB = 8
 
 
 class IndexError_(Exception):
@@ -187,7 +191,21 @@ def existing(ix: whoosh_index.Index) -> dict[str, tuple[str, str]]:
     return found
 
 
-def commit(w: SegmentWriter, index_dir: Path) -> None:
-    """Commit ``w`` and fsync the index, so that the commit survives a power loss."""
-    w.commit()
+def commit(
+    w: SegmentWriter, index_dir: Path, added: Sequence[Segment] = (), optimize: bool = False
+) -> None:
+    """Commit ``w``'s deletions with the new ``added`` segments, merged as the policy says.
+
+    ``optimize`` merges every segment into one. The index is fsynced, so that the commit
+    survives a power loss; until the table of contents is written, the new segments' files are
+    orphans that the next commit removes.
+    """
+
+    def policy(writer: SegmentWriter, segments: list[Segment]) -> list[Segment]:
+        current = [*segments, *added]
+        if optimize and len(current) > 1:
+            return [merge_segments(writer.storage, writer.schema, current)]
+        return merging.apply(writer.storage, writer.schema, current)
+
+    w.commit(mergetype=policy)
     sync_dir(index_dir)

@@ -24,7 +24,11 @@ ANY = Settings(min_match="1")
 
 @pytest.fixture(scope="module")
 def segmented(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The corpus in three segments, with two articles deleted."""
+    """The corpus in three segments, with two articles deleted.
+
+    The deletion from the three-article segment wears it out (a third deleted): the merge policy
+    rewrites it without the article, so one deletion stays marked, in the large segment.
+    """
     src = tmp_path_factory.mktemp("engine-src")
     for path in [*sorted(CORPUS_DIR.glob("0*.txt")), CORPUS_DIR / "metadata.json"]:
         shutil.copy(path, src / path.name)
@@ -79,7 +83,7 @@ def test_scores_are_whooshs_bm25(segmented: Path, text: str) -> None:
     assert found.ids.tolist() == sorted(expected)
     assert np.allclose(found.scores, [expected[d] for d in found.ids.tolist()], atol=1e-9)
     deleted = {i for seg, _ in s.leaf_searchers() for i in seg.reader().deleted_docs_set}
-    assert len(deleted) == 2 or not expected
+    assert len(deleted) == 1 or not expected
 
 
 def test_alias_spellings_score_as_one_term(tmp_path: Path) -> None:
