@@ -49,9 +49,9 @@ class Config:
     source_dirs: tuple[Path, ...] = (CORPUS_DIR,)
     # Articles per commit: a crash loses at most the batch under way, never what was committed.
     commit_every: int = 5000
-    # Postings per commit at most, whatever the articles' length: what a batch holds in memory
-    # (about 40 bytes a posting) before it is written as a segment.
-    commit_postings: int = 10_000_000
+    # Bytes of text per commit at most, whatever the articles' length: what a batch holds in
+    # memory while it is built into a segment (its postings take about 30 times as much).
+    commit_bytes: int = 16_000_000
     # Analysis worker processes for large jobs; below 2, analysis runs in the indexing process.
     workers: int = field(default_factory=default_workers)
     # How queries are matched and weighed.

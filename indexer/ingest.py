@@ -87,10 +87,18 @@ def run(
         job.existing = store.existing(ix)
         left = list(unfinished(library, job))
         listed = [*left, *sources]
-        with pipeline.analysis(ix.schema, size_hint, config.workers) as work:
+        pipeline.clear_building(index_dir)
+        with pipeline.workers_for(ix.schema, size_hint, config.workers) as pool:
+            workers = pool._max_workers if pool is not None else 1
+            limit = pipeline.batch_bytes(size_hint, workers, config.commit_bytes)
+            batches = pipeline.Batches(
+                index_dir, ix.schema, pool, config.commit_every, limit, job.commit_batch
+            )
             for n, source in enumerate(listed, 1):
-                job.take(source, work, n, len(listed), progress)
-            work.drain()
+                job.take(source, batches, n, len(listed), progress)
+            batches.drain()
+            job.last = True
+            batches.finish()
         if prune:
             job.prune()
         job.remove(remove)

@@ -17,12 +17,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.codec.base import Segment
 
 from indexer import metadata, pipeline, store
 from indexer.config import CORPUS_DIR, Config
 from indexer.documents import Article, Rejected, check_record, parse_file
 from indexer.schema import to_document
-from indexer.segments import SegmentBuilder
 from indexer.sources import Library, LibraryError
 
 # Articles between progress reports inside one large file.
@@ -83,8 +83,10 @@ class Job:
         self.config, self.ix, self.library = config, ix, library
         self.lock_timeout, self.on_wait = lock_timeout, on_wait
         self.w = store.writer(ix, lock_timeout, on_wait)
-        # The batch under way, written as one new segment at its commit.
-        self.batch: SegmentBuilder | None = None
+        # Segments built and moved into the index, for the next commit; and whether the batch
+        # being built is the job's last.
+        self.built: list[Segment] = []
+        self.last = False
         self.report = IndexReport()
         self.existing: dict[str, tuple[str, str]] = {}
         self.seen: dict[str, str] = {}
@@ -93,8 +95,8 @@ class Job:
         self.staged: list[str] = []
         self.trashed: list[str] = []
 
-    def take(self, source: Source, work: pipeline.Analysis, n: int, total: int, progress) -> None:
-        """Decide on and hand each article of ``source`` to the analysis, then to the writer."""
+    def take(self, source: Source, work: pipeline.Batches, n: int, total: int, progress) -> None:
+        """Decide on each article of ``source`` and hand it to a batch."""
         self.read.add(source.origin)
         items = list(source.items) if source.staged else source.items
         if source.staged and not any(isinstance(i, Article) for i in items):
@@ -117,7 +119,8 @@ class Job:
                 if self.library.holds(source.origin) or source.staged:
                     self.report.library.append(item.id)
                 doc = to_document(item, source.origin, self.ix.schema, kind, added)
-                work.submit(doc, lambda d, how=decision: self._write(how, d))
+                size = len(item.body.encode()) + len(item.title.encode())
+                work.add(doc, size, item.id if decision == "update" else None)
             if progress and k % PROGRESS_EVERY == 0:
                 # One large JSONL file is most of some jobs: say how far into it.
                 progress(n - 1, total, f"{source.label}: {k} articles")
@@ -160,32 +163,32 @@ class Job:
         self.report.updated.append(item.id)
         return "update"
 
-    def _write(self, kind: str, doc: dict[str, object]) -> None:
-        if kind == "update":
+    def commit_batch(self, segment: Segment | None, batch: pipeline.Batch) -> None:
+        """Commit one built batch with the deletions of the old versions it replaces.
+
+        The last batch of a job is held for the job's final commit (with its prunes and
+        removals), so that a one-article upload costs one commit.
+        """
+        for doc_id in batch.replaces:
             # The old version is in a committed segment: an id is written once per job.
-            self.w.delete_by_term("id", str(doc["id"]))
-        if self.batch is None:
-            self.batch = SegmentBuilder(self.ix.storage, self.ix.schema)
-        self.batch.add_document(**doc)
-        if (
-            len(self.batch) >= self.config.commit_every
-            or self.batch.postings_count() >= self.config.commit_postings
-        ):
+            self.w.delete_by_term("id", doc_id)
+        if segment is not None:
+            self.built.append(_moved_in(segment, self.config.index_dir))
+        if not self.last:
             # Wherever the file boundaries fall: memory, temporary disk and what a crash can
             # lose stay bounded for any shape of input.
             self.commit()
             self.w = store.writer(self.ix, self.lock_timeout, self.on_wait)
 
     def commit(self, optimize: bool = False) -> None:
-        """Write the batch as a segment and commit it with the writer's deletions."""
-        added = [self.batch.finish()] if self.batch is not None and len(self.batch) else []
-        self.batch = None
+        """Commit the built segments with the writer's deletions."""
+        added, self.built = self.built, []
         store.commit(self.w, self.config.index_dir, added, optimize=optimize)
 
     def cancel(self) -> None:
-        """Give up the batch and the deletions; the lock is released."""
-        # A half-written segment's files are orphans that the next commit removes.
-        self.batch = None
+        """Give up the batches and the deletions; the lock is released."""
+        # Segments built or moved in but not committed are orphans: the next job removes them.
+        self.built = []
         if not self.w.is_closed:  # a commit that failed has already released it
             self.w.cancel()
 
@@ -242,6 +245,16 @@ def unfinished(library: Library, job: Job) -> Iterator[Source]:
                 job.w.delete_by_term("id", doc_id)
                 job.report.removed.append(doc_id)
         job.trashed.append(rel)
+
+
+def _moved_in(segment: Segment, index_dir: Path) -> Segment:
+    """Move a segment built in the ``.building`` folder into the index folder."""
+    building = index_dir / pipeline.BUILDING
+    prefix = segment.make_filename("")
+    for name in os.listdir(building):
+        if name.startswith(prefix):
+            os.replace(building / name, index_dir / name)
+    return segment
 
 
 def _arrived(source: Source) -> datetime:

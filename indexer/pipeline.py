@@ -1,9 +1,11 @@
-"""Analysis in worker processes, feeding the one index writer in order.
+"""Batches of documents built into segments, in worker processes for large jobs, in order.
 
-Analysis is most of the cost of indexing and runs on one core inside Whoosh's writer; here it
-runs in worker processes, which return each text field's postings ready to write
-(``schema.Analyzed``), while the main process does the writing. Small jobs analyze in-process:
-starting a worker (imports, dictionaries) costs about a second.
+Analysis and segment building are most of the cost of indexing. A job hands its documents
+here; every ``batch_docs`` documents or ``batch_bytes`` of text close a batch, which a worker
+process analyzes and writes as one new segment (``segments.SegmentBuilder``) in the index's
+``.building`` folder, returning only the segment's description. The job gets the batches back
+in the order it gave them and commits each (``Job.commit_batch``). Small jobs build in the
+job's own process: starting a worker (imports, dictionaries) costs about a second.
 """
 
 from __future__ import annotations
@@ -11,20 +13,28 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.connection
 import os
+import shutil
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
 
+from whoosh.codec.base import Segment
 from whoosh.fields import Schema
+from whoosh.filedb.filestore import FileStorage
 
-from indexer.schema import Analyzed, SummitText
+from indexer.segments import SegmentBuilder
 
-# Input below this size is analyzed in-process: worker start-up would cost more than it saves.
+# Input below this size is built in-process: worker start-up would cost more than it saves.
 PARALLEL_MIN_BYTES = 2_000_000
-# Articles analyzed ahead of the writer: enough to keep every worker busy, little memory.
-WINDOW = 64
+# Where batches are built, inside the index folder: Whoosh's clean-up skips names starting
+# with a dot, so a commit never deletes a segment that is still being built.
+BUILDING = ".building"
+# The smallest batch a parallel job splits its input into (bytes of text).
+MIN_BATCH_BYTES = 1_000_000
 
 # The schema of a worker process, set once by its initializer: each worker serves one job.
 _schema: Schema | None = None
@@ -45,78 +55,125 @@ def _exit_with(sentinel: int) -> None:
     os._exit(0)
 
 
-def analyze_fields(values: dict[str, str], schema: Schema | None = None) -> dict[str, Analyzed]:
-    """Postings of each analyzed text field in ``values``, as the writer would compute them."""
+def build_segment(
+    folder: str, docs: list[dict[str, object]], schema: Schema | None = None
+) -> Segment | None:
+    """Analyze ``docs`` and write them as one segment in ``folder``; None for no documents."""
     schema = schema or _schema
     assert schema is not None, "worker used before _init"
-    out = {}
-    for name in sorted(values):
-        out[name] = Analyzed(list(schema[name].index(values[name])))
-    return out
+    if not docs:
+        return None
+    builder = SegmentBuilder(FileStorage(folder, supports_mmap=False), schema)
+    for doc in docs:
+        builder.add_document(**doc)
+    return builder.finish()
 
 
-def text_fields(schema: Schema) -> tuple[str, ...]:
-    """Names of the fields whose values the workers analyze."""
-    return tuple(name for name, f in schema.items() if isinstance(f, SummitText))
+@dataclass
+class Batch:
+    """Documents for one segment, and the ids whose old versions it replaces."""
+
+    docs: list[dict[str, object]] = field(default_factory=list)
+    replaces: list[str] = field(default_factory=list)
+    size: int = 0
 
 
-class Analysis:
-    """Analyze documents ahead of the writer, in workers or (``pool`` None) in the writer."""
+Built = Callable[[Segment | None, Batch], None]
 
-    def __init__(self, schema: Schema, pool: ProcessPoolExecutor | None) -> None:
-        self.fields = text_fields(schema)
-        self.stored = frozenset(n for n in self.fields if schema[n].stored)
-        self.pool = pool
-        self.queue: deque[tuple[Future | None, Callable[[dict[str, Analyzed]], None]]] = deque()
 
-    def submit(self, doc: dict[str, object], then: Callable[[dict[str, object]], None]) -> None:
-        """Analyze ``doc``'s text fields, then pass the analyzed ``doc`` to ``then``, in order."""
+class Batches:
+    """Collect documents into batches, build each (in workers or here), hand them on in order."""
+
+    def __init__(
+        self,
+        index_dir: Path,
+        schema: Schema,
+        pool: ProcessPoolExecutor | None,
+        batch_docs: int,
+        batch_bytes: int,
+        on_built: Built,
+    ) -> None:
+        self.folder = index_dir / BUILDING
+        self.schema, self.pool, self.on_built = schema, pool, on_built
+        self.batch_docs, self.batch_bytes = batch_docs, batch_bytes
+        self.current = Batch()
+        # Batches being built, and actions due once the batches before them are handed on.
+        self.queue: deque[tuple[Future | None, Batch | None, Callable[[], None] | None]] = deque()
+        # A worker busy, one batch waiting for each: enough to keep every worker building.
+        self.window = 2 * pool._max_workers if pool is not None else 0
+
+    def add(self, doc: dict[str, object], size: int, replaces: str | None = None) -> None:
+        """Add one document of ``size`` bytes of text; ``replaces`` names an id to delete."""
+        batch = self.current
+        batch.docs.append(doc)
+        batch.size += size
+        if replaces is not None:
+            batch.replaces.append(replaces)
+        if len(batch.docs) >= self.batch_docs or batch.size >= self.batch_bytes:
+            self.close()
+
+    def close(self) -> None:
+        """Send the batch being filled to be built (nothing if it is empty)."""
+        batch, self.current = self.current, Batch()
+        if not batch.docs:
+            return
         if self.pool is None:
-            self.queue.append((None, lambda _: then(doc)))
-        else:
-            values = {n: doc[n] for n in self.fields if isinstance(doc.get(n), str)}
-            future = self.pool.submit(analyze_fields, values)
-            self.queue.append((future, lambda found: then(_merge(doc, found, self.stored))))
-        self.drain(WINDOW)
+            self.on_built(build_segment(str(self.folder), batch.docs, self.schema), batch)
+            return
+        self.queue.append(
+            (self.pool.submit(build_segment, str(self.folder), batch.docs), batch, None)
+        )
+        self.drain(self.window)
 
     def after(self, action: Callable[[], None]) -> None:
-        """Call ``action`` once every document submitted so far has been handed on."""
-        self.queue.append((None, lambda _: action()))
-        self.drain(WINDOW)
+        """Call ``action`` once every document added so far is in a batch handed on."""
+        if self.pool is None:
+            action()
+            return
+        self.queue.append((None, None, action))
+        self.drain(self.window)
 
     def drain(self, keep: int = 0) -> None:
-        """Hand on finished work in order until at most ``keep`` items are pending."""
-        while len(self.queue) > keep:
-            future, then = self.queue.popleft()
-            then(future.result() if future is not None else {})
+        """Hand on built batches in order until at most ``keep`` are pending."""
+        while len(self.queue) > keep or (self.queue and self.queue[0][0] is None):
+            future, batch, action = self.queue.popleft()
+            if future is not None and batch is not None:
+                self.on_built(future.result(), batch)
+            elif action is not None:
+                action()
+
+    def finish(self) -> None:
+        """Build the last batch and hand on everything."""
+        self.close()
+        self.drain()
 
 
-def _merge(
-    doc: dict[str, object], analyzed: dict[str, Analyzed], stored: frozenset[str]
-) -> dict[str, object]:
-    merged = dict(doc)
-    for name, postings in analyzed.items():
-        if name in stored:
-            # What a field stores is its text, not the postings that replace it for indexing.
-            merged.setdefault(f"_stored_{name}", doc[name])
-        merged[name] = postings
-    return merged
+def clear_building(index_dir: Path) -> None:
+    """Remove what a job that did not finish left half-built (call under the write lock)."""
+    shutil.rmtree(index_dir / BUILDING, ignore_errors=True)
+    (index_dir / BUILDING).mkdir(parents=True, exist_ok=True)
+
+
+def batch_bytes(input_bytes: int, workers: int, limit: int) -> int:
+    """Text per batch: ``limit``, or less so that every worker gets at least two batches."""
+    if workers < 2:
+        return limit
+    return max(MIN_BATCH_BYTES, min(limit, input_bytes // (2 * workers) + 1))
 
 
 @contextmanager
-def analysis(schema: Schema, input_bytes: int, workers: int) -> Iterator[Analysis]:
-    """An ``Analysis`` with ``workers`` processes when the job is large enough to pay for them.
-
-    Fewer than two workers analyze in the writing process.
-    """
+def workers_for(
+    schema: Schema, input_bytes: int, workers: int
+) -> Iterator[ProcessPoolExecutor | None]:
+    """A pool of ``workers`` processes when the job is large enough to pay for them, else None."""
     if workers < 2 or input_bytes < PARALLEL_MIN_BYTES:
-        yield Analysis(schema, None)
+        yield None
         return
     # Spawned, not forked: the caller may be a threaded server, and a forked child would
     # inherit its locks in whatever state they were.
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init, initargs=(schema,))
     try:
-        yield Analysis(schema, pool)
+        yield pool
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from whoosh import fields
 
@@ -54,21 +51,8 @@ def lead_of(body: str) -> str:
     return body[: cut + 2]
 
 
-@dataclass(frozen=True, slots=True)
-class Analyzed:
-    """A text field's postings, computed ahead of the writer: (term, freq, weight, value)."""
-
-    postings: list[tuple[bytes, int, float, bytes]]
-
-
 class SummitText(fields.TEXT):
-    """A TEXT field that also accepts its postings already computed (``Analyzed``)."""
-
-    def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
-        """The value's postings: given, or computed by the field's analyzer."""
-        if isinstance(value, Analyzed):
-            return iter(value.postings)
-        return super().index(value, **kwargs)
+    """The product's analyzed text fields (a class of their own names them in the schema)."""
 
 
 def to_document(

@@ -104,11 +104,11 @@ def test_a_large_file_is_committed_in_batches(tmp_path: Path) -> None:
     assert Library(config.index_dir).search("정상회의").total == 72
 
 
-def test_a_batch_is_committed_when_its_postings_reach_the_limit(tmp_path: Path) -> None:
-    config = Config.at(tmp_path / "index", commit_postings=60, workers=1)
+def test_a_batch_is_committed_when_its_text_reaches_the_limit(tmp_path: Path) -> None:
+    config = Config.at(tmp_path / "index", commit_bytes=100, workers=1)
     ingest.index_sources(config, [_records(tmp_path / "a.jsonl", 0, 6)])
-    sizes = _segment_sizes(config)
-    assert sum(sizes) == 6 and len(sizes) > 1
+    # Each article's title and text are 84-86 bytes: two make a batch of over 100.
+    assert _segment_sizes(config) == [2, 2, 2]
 
 
 def test_a_rebuild_ends_as_one_segment(tmp_path: Path) -> None:

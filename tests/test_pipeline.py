@@ -1,4 +1,4 @@
-"""Analysis in worker processes writes exactly the index that in-process analysis writes."""
+"""Batches built in worker processes make exactly the index that in-process building makes."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from conftest import index_paths
 
 from indexer import pipeline, store
 from indexer.config import CORPUS_DIR
-from indexer.schema import Analyzed, build_schema
+from indexer.schema import build_schema
 
 ARTICLES = sorted(p for p in CORPUS_DIR.glob("*.txt") if p.name != "aliases.txt")
 
@@ -83,26 +83,47 @@ def test_workers_write_the_same_index(
         progress=lambda n, t, name: steps.append((n, t, name)),
     )
     assert parallel.added == serial.added
-    assert CountingPool.submitted == 7  # every article went through a worker
+    assert CountingPool.submitted == 1  # one batch, built by a worker
     assert len(parallel.added) == 7
     names = [p.name for p in ARTICLES] + ["more.jsonl"]
     assert steps == [(n, 6, name) for n, name in enumerate(names, 1)]
     assert _snapshot(tmp_path / "parallel") == _snapshot(tmp_path / "serial")
 
 
-def test_analyze_fields_matches_the_writer() -> None:
-    schema = build_schema()
-    analyzed = pipeline.analyze_fields({"title": "서울 정상회의"}, schema)
-    assert analyzed == {"title": Analyzed(list(schema["title"].index("서울 정상회의")))}
-    terms = [term.decode() for term, *_ in analyzed["title"].postings]
-    assert terms == ["서울", "정상회의", "정상", "회의"]
+def test_batches_close_by_count_and_by_size(tmp_path: Path) -> None:
+    built: list[tuple[int, list[str], int]] = []
+    batches = pipeline.Batches(
+        tmp_path,
+        build_schema(),
+        None,
+        3,
+        100,
+        lambda seg, b: built.append((seg.doc_count() if seg else 0, b.replaces, b.size)),
+    )
+    (tmp_path / pipeline.BUILDING).mkdir()
+    for n, size in enumerate([10, 10, 10, 90, 20, 5]):
+        batches.add({"id": f"d{n}", "body": "정상회의"}, size, "d1" if n == 1 else None)
+    batches.finish()
+    # Three documents; then 90 + 20 bytes passes 100; then the last one.
+    assert built == [(3, ["d1"], 30), (2, [], 110), (1, [], 5)]
+
+
+@pytest.mark.parametrize(
+    ("input_bytes", "workers", "expected"),
+    [(100_000_000, 1, 16_000_000), (100_000_000, 2, 16_000_000), (20_000_000, 2, 5_000_001),
+     (3_000_000, 2, 1_000_000)],
+)  # fmt: skip
+def test_a_parallel_job_gives_each_worker_two_batches(
+    input_bytes: int, workers: int, expected: int
+) -> None:
+    assert pipeline.batch_bytes(input_bytes, workers, 16_000_000) == expected
 
 
 def test_small_jobs_analyze_in_process() -> None:
-    with pipeline.analysis(build_schema(), pipeline.PARALLEL_MIN_BYTES - 1, 2) as work:
-        assert work.pool is None
-    with pipeline.analysis(build_schema(), pipeline.PARALLEL_MIN_BYTES * 10, 0) as work:
-        assert work.pool is None
+    with pipeline.workers_for(build_schema(), pipeline.PARALLEL_MIN_BYTES - 1, 2) as pool:
+        assert pool is None
+    with pipeline.workers_for(build_schema(), pipeline.PARALLEL_MIN_BYTES * 10, 0) as pool:
+        assert pool is None
 
 
 CHILD = """
@@ -111,11 +132,11 @@ from indexer import pipeline
 from indexer.schema import build_schema
 
 if __name__ == "__main__":
-    with pipeline.analysis(build_schema(), pipeline.PARALLEL_MIN_BYTES, 2) as work:
+    with pipeline.workers_for(build_schema(), pipeline.PARALLEL_MIN_BYTES, 2) as pool:
         # Two tasks at once: the pool starts a second worker only when the first is busy.
-        tasks = [work.pool.submit(pipeline.analyze_fields, {"title": "정상회의"}) for _ in "ab"]
+        tasks = [pool.submit(time.sleep, 0.5) for _ in "ab"]
         [t.result() for t in tasks]
-        print(*[p.pid for p in work.pool._processes.values()], flush=True)
+        print(*[p.pid for p in pool._processes.values()], flush=True)
         time.sleep(60)
 """
 

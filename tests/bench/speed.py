@@ -9,6 +9,7 @@ same titles and bodies, the floor that indexing cannot beat. Queries go through 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import importlib.util
 import io
@@ -26,6 +27,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from indexer import store
 from indexer.analysis import summit_analyzer
 from indexer.config import Config
 from indexer.ingest import add_files, index_sources
@@ -86,10 +88,34 @@ def _index_in_child(jsonl: Path, index_dir: Path, floor: bool, profile: Path | N
         "sys.argv[3] == '1', Path(p) if p else None)))"
     )
     args = [str(jsonl), str(index_dir), "1" if floor else "0", str(profile or "")]
-    done = subprocess.run(
-        [sys.executable, "-c", code, *args], check=True, capture_output=True, text=True
+    child = subprocess.Popen(
+        [sys.executable, "-c", code, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    # The index folder's size while the child builds: its peak over the final size is the
+    # temporary disk the build needed (segments not yet merged away, Whoosh's temp files).
+    peak = 0
+    while child.poll() is None:
+        peak = max(peak, disk_bytes(index_dir))
+        time.sleep(0.2)
+    out, err = child.communicate()
+    if child.returncode:
+        raise RuntimeError(f"indexing failed: {err.decode(errors='replace')[-2000:]}")
+    result = json.loads(out.decode().strip().splitlines()[-1])
+    final = disk_bytes(index_dir)
+    result["index_mb"] = final / 1e6
+    result["peak_disk_mb"] = max(peak, final) / 1e6
+    result["segments"] = len(store.open_index(index_dir)._segments())
+    return result
+
+
+def disk_bytes(folder: Path) -> int:
+    """Bytes of every file under ``folder`` (0 if it is not there)."""
+    total = 0
+    for path in folder.rglob("*"):
+        with contextlib.suppress(OSError):
+            if path.is_file():
+                total += path.stat().st_size
+    return total
 
 
 def _sample_lines(jsonl: Path, count: int, rng: random.Random) -> list[dict]:
@@ -243,6 +269,9 @@ def measure_size(
         "analyzer_s": analyzer_s,
         "index_to_analyzer": seconds / analyzer_s if analyzer_s else None,
         "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
+        "index_mb": runs[0]["index_mb"],
+        "peak_temp_mb": max(r["peak_disk_mb"] - r["index_mb"] for r in runs),
+        "segments": runs[0]["segments"],
         "worker_peak_rss_mb": max(r.get("worker_peak_rss_mb", 0) for r in runs),
     }
     library = Library(index_dir)
@@ -289,8 +318,9 @@ def markdown(report: dict) -> str:
     """Indexing and latency tables."""
     lines = [
         "| articles | MB of text | index s | MB/s | articles/s | analyzer s | index/analyzer "
-        "| indexer peak MB | worker peak MB | add->searchable s |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| indexer peak MB | worker peak MB | index MB | peak temp MB | segments "
+        "| add->searchable s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in report["sizes"].values():
         ratio = f"{r['index_to_analyzer']:.2f}" if r["index_to_analyzer"] else "-"
@@ -299,6 +329,7 @@ def markdown(report: dict) -> str:
             f"| {r['articles']} | {r['text_mb']:.1f} | {r['index_s']:.1f} | {r['mb_per_s']:.3f} "
             f"| {r['articles_per_s']:.1f} | {floor} | {ratio} "
             f"| {r['peak_rss_mb']:.0f} | {r['worker_peak_rss_mb']:.0f} "
+            f"| {r['index_mb']:.0f} | {r['peak_temp_mb']:.0f} | {r['segments']} "
             f"| {r['add_to_searchable_s']:.2f} |"
         )
     lines += [
