@@ -96,8 +96,6 @@ def run(
             )
             for n, source in enumerate(listed, 1):
                 job.take(source, batches, n, len(listed), progress)
-            batches.drain()
-            job.last = True
             batches.finish()
         if prune:
             job.prune()

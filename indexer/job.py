@@ -83,10 +83,8 @@ class Job:
         self.config, self.ix, self.library = config, ix, library
         self.lock_timeout, self.on_wait = lock_timeout, on_wait
         self.w = store.writer(ix, lock_timeout, on_wait)
-        # Segments built and moved into the index, for the next commit; and whether the batch
-        # being built is the job's last.
+        # Segments built and moved into the index, for the next commit.
         self.built: list[Segment] = []
-        self.last = False
         self.report = IndexReport()
         self.existing: dict[str, tuple[str, str]] = {}
         self.seen: dict[str, str] = {}
@@ -163,7 +161,7 @@ class Job:
         self.report.updated.append(item.id)
         return "update"
 
-    def commit_batch(self, segment: Segment | None, batch: pipeline.Batch) -> None:
+    def commit_batch(self, segment: Segment | None, batch: pipeline.Batch, last: bool) -> None:
         """Commit one built batch with the deletions of the old versions it replaces.
 
         The last batch of a job is held for the job's final commit (with its prunes and
@@ -174,7 +172,7 @@ class Job:
             self.w.delete_by_term("id", doc_id)
         if segment is not None:
             self.built.append(_moved_in(segment, self.config.index_dir))
-        if not self.last:
+        if not last:
             # Wherever the file boundaries fall: memory, temporary disk and what a crash can
             # lose stay bounded for any shape of input.
             self.commit()

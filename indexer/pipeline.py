@@ -78,7 +78,8 @@ class Batch:
     size: int = 0
 
 
-Built = Callable[[Segment | None, Batch], None]
+# Called with each built batch's segment, the batch, and whether it is the job's last.
+Built = Callable[[Segment | None, Batch, bool], None]
 
 
 class Batches:
@@ -112,13 +113,13 @@ class Batches:
         if len(batch.docs) >= self.batch_docs or batch.size >= self.batch_bytes:
             self.close()
 
-    def close(self) -> None:
+    def close(self, last: bool = False) -> None:
         """Send the batch being filled to be built (nothing if it is empty)."""
         batch, self.current = self.current, Batch()
         if not batch.docs:
             return
         if self.pool is None:
-            self.on_built(build_segment(str(self.folder), batch.docs, self.schema), batch)
+            self.on_built(build_segment(str(self.folder), batch.docs, self.schema), batch, last)
             return
         self.queue.append(
             (self.pool.submit(build_segment, str(self.folder), batch.docs), batch, None)
@@ -133,19 +134,23 @@ class Batches:
         self.queue.append((None, None, action))
         self.drain(self.window)
 
-    def drain(self, keep: int = 0) -> None:
-        """Hand on built batches in order until at most ``keep`` are pending."""
+    def drain(self, keep: int = 0, last: bool = False) -> None:
+        """Hand on built batches in order until at most ``keep`` are pending.
+
+        ``last``: the final batch handed on is the job's last.
+        """
         while len(self.queue) > keep or (self.queue and self.queue[0][0] is None):
             future, batch, action = self.queue.popleft()
             if future is not None and batch is not None:
-                self.on_built(future.result(), batch)
+                final = last and not any(f is not None for f, _, _ in self.queue)
+                self.on_built(future.result(), batch, final)
             elif action is not None:
                 action()
 
     def finish(self) -> None:
-        """Build the last batch and hand on everything."""
-        self.close()
-        self.drain()
+        """Build the last batch and hand on everything, the last batch marked as such."""
+        self.close(last=True)
+        self.drain(last=True)
 
 
 def clear_building(index_dir: Path) -> None:

@@ -91,21 +91,23 @@ def test_workers_write_the_same_index(
 
 
 def test_batches_close_by_count_and_by_size(tmp_path: Path) -> None:
-    built: list[tuple[int, list[str], int]] = []
+    built: list[tuple[int, list[str], int, bool]] = []
     batches = pipeline.Batches(
         tmp_path,
         build_schema(),
         None,
         3,
         100,
-        lambda seg, b: built.append((seg.doc_count() if seg else 0, b.replaces, b.size)),
+        lambda seg, b, last: built.append(
+            (seg.doc_count() if seg else 0, b.replaces, b.size, last)
+        ),
     )
     (tmp_path / pipeline.BUILDING).mkdir()
     for n, size in enumerate([10, 10, 10, 90, 20, 5]):
         batches.add({"id": f"d{n}", "body": "정상회의"}, size, "d1" if n == 1 else None)
     batches.finish()
     # Three documents; then 90 + 20 bytes passes 100; then the last one.
-    assert built == [(3, ["d1"], 30), (2, [], 110), (1, [], 5)]
+    assert built == [(3, ["d1"], 30, False), (2, [], 110, False), (1, [], 5, True)]
 
 
 @pytest.mark.parametrize(

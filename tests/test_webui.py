@@ -681,56 +681,58 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-class FakeServer:
-    """Stands in for waitress's server: records how it was made and that it ran and closed."""
-
-    def __init__(self, calls: list, app: object, **kw: object) -> None:
-        self.calls = calls
-        calls.append(("create", app, kw))
-
-    def run(self) -> None:
-        self.calls.append(("run",))
-
-    def close(self) -> None:
-        self.calls.append(("close",))
-
-
-def test_serve_prints_url_and_generated_token(
-    corpus_index: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    import waitress
-
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch) -> list:
+    """Stands in for gunicorn's run: records each server's options and socket, then returns."""
     from webui import serve
 
     calls: list = []
+
+    def run(self: serve.Server) -> None:
+        calls.append((self.app, dict(self.options), self.sock.getsockname()))
+
+    monkeypatch.setattr(serve.Server, "run", run)
+    return calls
+
+
+def test_serve_prints_url_and_generated_token(
+    corpus_index: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    served: list,
+) -> None:
+    from webui import serve
+
     monkeypatch.delenv("SUMMIT_SEARCH_ADMIN_TOKEN", raising=False)
-    monkeypatch.setattr(waitress, "create_server", lambda app, **kw: FakeServer(calls, app, **kw))
     port = free_port()
-    serve.serve(corpus_index, "127.0.0.1", port, prepare=lambda: calls.append(("prepare",)))
+    order: list[str] = []
+    serve.serve(corpus_index, "127.0.0.1", port, prepare=lambda: order.append("prepare"))
     out = capsys.readouterr().out.splitlines()
     assert out[0] == f"Summit Search: http://127.0.0.1:{port}/  (Ctrl+C stops it)"
-    token = calls[0][1].config["ADMIN_TOKEN"]
-    assert out[1] == f"admin token (this run only): {token}"
-    (sock,) = calls[0][2].pop("sockets")
-    assert sock.getsockname() == ("127.0.0.1", port)
-    sock.close()
-    assert calls[0][2] == {"threads": 8, "ident": "summit-search"}
-    # Bound, then prepared (a missing index built), then served, then closed.
-    assert [c[0] for c in calls] == ["create", "prepare", "run", "close"]
+    (app, options, address) = served[0]
+    assert out[1] == f"admin token (this run only): {app.config['ADMIN_TOKEN']}"
+    assert address == ("127.0.0.1", port)
+    assert options["bind"][0].startswith("fd://")
+    assert {k: options[k] for k in ("workers", "worker_class", "threads", "preload_app")} == {
+        "workers": serve.default_workers(),
+        "worker_class": "gthread",
+        "threads": 8,
+        "preload_app": True,
+    }
+    assert order == ["prepare"]
     monkeypatch.setenv("SUMMIT_SEARCH_ADMIN_TOKEN", "configured")
-    serve.serve(corpus_index, "::1", port)
-    calls[-3][2]["sockets"][0].close()
+    serve.serve(corpus_index, "::1", port, workers=3)
+    assert served[1][1]["workers"] == 3
     assert capsys.readouterr().out.splitlines() == [
         f"Summit Search: http://[::1]:{port}/  (Ctrl+C stops it)"
     ]
 
 
 def test_serve_rebuilds_an_index_of_another_version_keeping_uploads(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, served: list
 ) -> None:
     import json as json_module
 
-    import waitress
     from click.testing import CliRunner
 
     from indexer import store
@@ -747,15 +749,13 @@ def test_serve_rebuilds_an_index_of_another_version_keeping_uploads(
     add_files(config, [("memo.txt", "올린 메모\n\n올린 메모의 본문이다.".encode())])
     meta = index / store.META_FILE
     meta.write_text(json_module.dumps({"schema_version": 1, "analysis": "old"}), encoding="utf-8")
-    calls: list = []
-    monkeypatch.setattr(waitress, "create_server", lambda app, **kw: FakeServer(calls, app, **kw))
     result = CliRunner().invoke(main, ["serve", "--index", str(index), "--port", str(free_port())])
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == [
         f"{index} was built by another version; rebuilding it from the sources and the library",
         f"{index}: 2 added, 0 updated, 0 unchanged, 0 removed, 0 failed (1 from the library)",
     ]
-    calls[0][2]["sockets"][0].close()
+    assert len(served) == 1
     with store.open_index(index).searcher() as s:
         assert sorted(d["id"] for d in s.all_stored_fields()) == ["a.txt", "uploads/memo.txt"]
 

@@ -16,8 +16,14 @@ __all__ = ["main"]
 @INDEX_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=int, default=8000, show_default=True, help="Port to listen on.")
-def serve(index_dir: Path | None, host: str, port: int) -> None:
-    """Serve the search UI under waitress (builds the index from the sources if missing)."""
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Server processes (default: one per core).",
+)
+def serve(index_dir: Path | None, host: str, port: int, workers: int | None) -> None:
+    """Serve the search UI under gunicorn (builds the index from the sources if missing)."""
     from webui.serve import ServeError
     from webui.serve import serve as run_server
 
@@ -42,6 +48,6 @@ def serve(index_dir: Path | None, host: str, port: int) -> None:
             click.echo(f"{config.index_dir}: {report.summary()}", err=True)
 
     try:
-        run_server(config.index_dir, host, port, build_if_missing)
+        run_server(config.index_dir, host, port, build_if_missing, workers)
     except ServeError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -1,24 +1,74 @@
-"""Run the app under waitress, the production WSGI server (never Flask's development server)."""
+"""Run the app under gunicorn, a pre-fork production server: one process per core.
+
+Every request's Python runs on one core at a time in one process, so a single process serves
+one core's worth of searches whatever its threads. gunicorn forks ``workers`` processes from a
+master that has already built the app and loaded the Korean dictionary (shared by the forks),
+each serving ``THREADS`` requests at once; the master restarts a worker that dies. The index is
+read-only to the workers' searches and each search opens the latest commit, so an upload taken
+by any worker is found by every worker's next search; writes are serialised by the index's
+write lock, and the reindex job's progress is a file every worker reads (``webui.jobs``).
+"""
 
 from __future__ import annotations
 
 import errno
+import os
 import socket
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-import waitress
+from flask import Flask
+from gunicorn.app.base import BaseApplication
 
 from indexer.store import IndexError_
 from webui import create_app
 from webui.library import get_library
 
-# Threads for concurrent requests; searches are short, uploads and reindexing run aside.
+# Threads per worker: searches are short; an upload or a reindex runs beside them.
 THREADS = 8
+# Seconds a request may take before the master replaces its worker (a large upload).
+TIMEOUT = 300
+
+
+def default_workers() -> int:
+    """One worker process per core."""
+    return max(1, len(os.sched_getaffinity(0)))
 
 
 class ServeError(Exception):
     """The server cannot start (the port is taken, the address is not this machine's)."""
+
+
+class Server(BaseApplication):
+    """gunicorn serving one already-built Flask app from an already-bound socket."""
+
+    def __init__(self, app: Flask, sock: socket.socket, workers: int) -> None:
+        self.app, self.sock = app, sock
+        self.options: dict[str, Any] = {
+            "bind": [f"fd://{sock.fileno()}"],
+            "workers": workers,
+            "worker_class": "gthread",
+            "threads": THREADS,
+            "timeout": TIMEOUT,
+            "graceful_timeout": 10,
+            # The app is built, and the dictionary loaded, before the fork: shared, not copied.
+            "preload_app": True,
+            "proc_name": "summit-search",
+            # Only warnings and errors: the URL and the token are the lines that matter.
+            "loglevel": "warning",
+            "accesslog": None,
+        }
+        super().__init__()
+
+    def load_config(self) -> None:
+        """Give gunicorn the options above (it reads no command line or config file)."""
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        """The app every worker serves."""
+        return self.app
 
 
 def serve(
@@ -26,6 +76,7 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     prepare: Callable[[], None] | None = None,
+    workers: int | None = None,
 ) -> None:
     """Serve the search UI for ``index_dir`` at http://host:port/ until interrupted.
 
@@ -33,9 +84,8 @@ def serve(
     """
     app = create_app({"INDEX_DIR": index_dir})
     # Bind first: a taken port must fail before a URL or an admin token is printed.
-    server = waitress.create_server(
-        app, sockets=[_bound(host, port)], threads=THREADS, ident="summit-search"
-    )
+    sock = _bound(host, port)
+    server = Server(app, sock, workers or default_workers())
     if prepare is not None:
         prepare()
     with app.app_context():
@@ -51,10 +101,8 @@ def serve(
         print(f"admin token (this run only): {app.config['ADMIN_TOKEN']}", flush=True)
     try:
         server.run()
-    except KeyboardInterrupt:
-        pass
     finally:
-        server.close()
+        sock.close()
 
 
 def _bound(host: str, port: int) -> socket.socket:
@@ -65,11 +113,14 @@ def _bound(host: str, port: int) -> socket.socket:
         raise ServeError(f"cannot listen on {host}: {exc.strerror}; check --host") from exc
     sock = socket.socket(family, kind, proto)
     try:
+        # gunicorn's workers inherit it across the fork.
+        sock.set_inheritable(True)
         # As waitress does: a restart may reuse the port at once.
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         if family == socket.AF_INET6:
             sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
         sock.bind(address)
+        sock.listen(2048)
     except OSError as exc:
         sock.close()
         raise ServeError(_bind_problem(exc, host, port)) from exc
