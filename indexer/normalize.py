@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
 # Hangul conjoining jamo (medial vowels and final consonants) compose with the character
 # before them, so they belong to the same normalisation cluster as that character.
 _JAMO_VT = ((0x1160, 0x11FF), (0xD7B0, 0xD7FF))
+
+
+# Characters that are their own NFKC form and never compose with the one before them: printable
+# ASCII, Hangul syllables, CJK unified ideographs. A run of them maps to itself one to one.
+_STABLE = re.compile("[\t\n\r\x20-\x7e\uac00-\ud7a3\u4e00-\u9fff]+")
 
 
 def _joins_previous(ch: str) -> bool:
@@ -41,6 +47,17 @@ def normalize(text: str) -> Normalized:
     ends: list[int] = []
     i, n = 0, len(text)
     while i < n:
+        run = _STABLE.match(text, i)
+        if run is not None:
+            end = run.end()
+            if end < n and _joins_previous(text[end]):
+                end -= 1  # its last character starts a cluster with what follows
+            if end > i:
+                out.append(text[i:end])
+                starts.extend(range(i, end))
+                ends.extend(range(i + 1, end + 1))
+                i = end
+                continue
         j = i + 1
         while j < n and _joins_previous(text[j]):
             j += 1

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
-from whoosh import fields
+from whoosh import fields, formats
+from whoosh.system import pack_uint
 
-from indexer.analysis import bigram_analyzer, summit_analyzer
+from indexer.analysis import bigram_analyzer, index_terms, summit_analyzer
 from indexer.documents import Article
 from indexer.korean import USERDICT
 
@@ -52,7 +55,32 @@ def lead_of(body: str) -> str:
 
 
 class SummitText(fields.TEXT):
-    """The product's analyzed text fields (a class of their own names them in the schema)."""
+    """The product's analyzed text fields: Whoosh's TEXT, its postings computed in one pass."""
+
+    def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+        """(term, frequency, weight, encoded value) for each term, as ``TEXT.index`` gives them."""
+        terms = index_terms(self.analyzer, value) if isinstance(value, str) else None
+        if terms is None or kwargs:
+            yield from super().index(value, **kwargs)
+            return
+        fmt = self.format
+        boost = fmt.field_boost
+        positions: dict[str, list[int]] = {}
+        for term, pos in terms:
+            found = positions.get(term)
+            if found is None:
+                positions[term] = [pos]
+            else:
+                found.append(pos)
+        # Whoosh sums a boost of 1.0 per occurrence, then multiplies by the field's boost.
+        if isinstance(fmt, formats.Positions):
+            for term, poslist in positions.items():
+                yield term.encode(), len(poslist), float(len(poslist)) * boost, fmt.encode(poslist)
+        else:
+            assert isinstance(fmt, formats.Frequency)
+            for term, poslist in positions.items():
+                n = len(poslist)
+                yield term.encode(), n, float(n) * boost, pack_uint(n)
 
 
 def to_document(

@@ -690,6 +690,7 @@ def served(monkeypatch: pytest.MonkeyPatch) -> list:
 
     def run(self: serve.Server) -> None:
         calls.append((self.app, dict(self.options), self.sock.getsockname()))
+        self.sock.close()  # gunicorn would own it
 
     monkeypatch.setattr(serve.Server, "run", run)
     return calls

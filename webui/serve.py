@@ -99,10 +99,9 @@ def serve(
     if app.config["ADMIN_TOKEN_GENERATED"]:
         # Printed once: set SUMMIT_SEARCH_ADMIN_TOKEN to keep the same token across restarts.
         print(f"admin token (this run only): {app.config['ADMIN_TOKEN']}", flush=True)
-    try:
-        server.run()
-    finally:
-        sock.close()
+    # gunicorn owns the socket from here and ends the process (and each worker) with
+    # SystemExit when it stops.
+    server.run()
 
 
 def _bound(host: str, port: int) -> socket.socket:
