@@ -85,6 +85,7 @@ def run(
         # Read what is indexed only once the lock is ours: a job that committed while this
         # one waited would otherwise make its articles look new and get them added twice.
         job.existing = store.existing(ix)
+        fresh = rebuild or not job.existing
         left = list(unfinished(library, job))
         listed = [*left, *sources]
         pipeline.clear_building(index_dir)
@@ -100,8 +101,9 @@ def run(
         if prune:
             job.prune()
         job.remove(remove)
-        # A rebuild ends as one segment: the fastest to search, and nothing left to merge.
-        job.commit(optimize=rebuild)
+        # A build from nothing ends as one segment, each article written once more: the
+        # fastest to search, and nothing left to merge. Other jobs merge as the policy says.
+        job.commit(optimize=fresh)
     except BaseException:
         job.cancel()
         raise

@@ -174,14 +174,15 @@ class Job:
             self.built.append(_moved_in(segment, self.config.index_dir))
         if not last:
             # Wherever the file boundaries fall: memory, temporary disk and what a crash can
-            # lose stay bounded for any shape of input.
-            self.commit()
+            # lose stay bounded for any shape of input. Merging waits for the job's end: a
+            # large job would otherwise rewrite its own segments once per tier they climb.
+            self.commit(merge=False)
             self.w = store.writer(self.ix, self.lock_timeout, self.on_wait)
 
-    def commit(self, optimize: bool = False) -> None:
-        """Commit the built segments with the writer's deletions."""
+    def commit(self, optimize: bool = False, merge: bool = True) -> None:
+        """Commit the built segments with the writer's deletions (see ``store.commit``)."""
         added, self.built = self.built, []
-        store.commit(self.w, self.config.index_dir, added, optimize=optimize)
+        store.commit(self.w, self.config.index_dir, added, optimize=optimize, merge=merge)
 
     def cancel(self) -> None:
         """Give up the batches and the deletions; the lock is released."""

@@ -23,7 +23,7 @@ from whoosh.codec import default_codec
 from whoosh.codec.base import Codec, Segment
 from whoosh.codec.whoosh3 import W3PostingsWriter
 from whoosh.fields import Schema
-from whoosh.filedb.filestore import Storage
+from whoosh.filedb.filestore import FileStorage, Storage
 from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
@@ -134,7 +134,10 @@ class SegmentBuilder:
         self.kids = array("I")
         self.docs = array("I")
         self.weights = array("d")
-        self.values: list[bytes] = []
+        # Every posting's encoded value end to end, and where each ends: a bytes object per
+        # posting would cost more memory than the postings themselves.
+        self.blob = bytearray()
+        self.ends = array("Q")
 
     def __len__(self) -> int:
         return self.out.docnum
@@ -152,12 +155,13 @@ class SegmentBuilder:
         for name in fieldnames:
             if name not in schema:
                 raise KeyError(f"no field named {name!r}")
-        keys, kids, docs, weights, values = (
+        keys, kids, docs, weights, blob, ends = (
             self.keys,
             self.kids,
             self.docs,
             self.weights,
-            self.values,
+            self.blob,
+            self.ends,
         )
         perdoc.start_doc(docnum)
         for fieldname in fieldnames:
@@ -179,7 +183,8 @@ class SegmentBuilder:
                     kids.append(kid)
                     docs.append(docnum)
                     weights.append(weight * float(boost))
-                    values.append(vbytes)
+                    blob += vbytes
+                    ends.append(len(blob))
             customval = fields.get(f"_stored_{fieldname}", value)
             perdoc.add_field(fieldname, field, customval if field.stored else None, length)
             if field.column_type and customval is not None:
@@ -202,13 +207,19 @@ class SegmentBuilder:
         perm = np.argsort(kid_rank, kind="stable")
         docs = np.frombuffer(self.docs, dtype=np.uint32)[perm]
         weights = np.frombuffer(self.weights, dtype=np.float64)[perm]
-        values = [self.values[i] for i in perm.tolist()]
+        all_ends = np.frombuffer(self.ends, dtype=np.uint64).astype(np.int64)
+        value_ends = all_ends[perm]
+        value_starts = (all_ends - np.diff(all_ends, prepend=0))[perm]
         starts = np.searchsorted(kid_rank[perm], np.arange(len(ordered) + 1)).tolist()
+        blob = bytes(self.blob)
+        self.blob = bytearray()
 
         def terms() -> Iterator[tuple[str, bytes, Iterable[_Block]]]:
             for r, (fieldname, btext) in enumerate(ordered):
                 a, b = starts[r], starts[r + 1]
-                yield fieldname, btext, ((docs[a:b].tolist(), weights[a:b].tolist(), values[a:b]),)
+                spans = zip(value_starts[a:b].tolist(), value_ends[a:b].tolist(), strict=True)
+                values = [blob[s:e] for s, e in spans]
+                yield fieldname, btext, ((docs[a:b].tolist(), weights[a:b].tolist(), values),)
 
         self.out.write_postings(terms())
         return self.out.finish()
@@ -223,7 +234,14 @@ def merge_segments(
 ) -> Segment:
     """One segment holding the live documents of ``segments`` in order, streamed block by block."""
     out = _Output(storage, schema, indexname, codec or default_codec())
-    readers = [SegmentReader(storage, schema, seg) for seg in segments]
+    # The old segments are read through memory maps: a merge reads every byte of them, and
+    # reading a compound file through Python file objects costs a call per small read.
+    source = (
+        FileStorage(storage.folder, supports_mmap=True)
+        if isinstance(storage, FileStorage)
+        else storage
+    )
+    readers = [SegmentReader(source, schema, seg) for seg in segments]
     try:
         docmaps = [_copy_documents(out, schema, r) for r in readers]
         out.write_postings(_merged_terms(schema, readers, docmaps))
@@ -268,26 +286,31 @@ def _merged_terms(
     """Every (field, term) of the readers in order, with its renumbered postings."""
     fieldnames = sorted({n for r in readers for n in r.indexed_field_names() if n in schema})
     for fieldname in fieldnames:
+        fmt = schema[fieldname].format
         lexicons = [_tagged(r, fieldname, k) for k, r in enumerate(readers)]
         last: bytes | None = None
-        holders: list[int] = []
-        for btext, k in heapq.merge(*lexicons):
+        holders: list[tuple[int, Any]] = []
+        for btext, k, info in heapq.merge(*lexicons, key=lambda t: (t[0], t[1])):
             if btext != last and last is not None:
-                yield from _live(
-                    fieldname, last, _postings(readers, docmaps, holders, fieldname, last)
-                )
+                yield from _live(fieldname, last, _postings(readers, docmaps, holders, fmt))
                 holders = []
             last = btext
-            holders.append(k)
+            holders.append((k, info))
         if last is not None:
-            yield from _live(fieldname, last, _postings(readers, docmaps, holders, fieldname, last))
+            yield from _live(fieldname, last, _postings(readers, docmaps, holders, fmt))
 
 
-def _tagged(reader: SegmentReader, fieldname: str, k: int) -> Iterator[tuple[bytes, int]]:
-    """The reader's terms of ``fieldname`` in order, each with the reader's position ``k``."""
-    if fieldname in reader.indexed_field_names():
-        for btext in reader.lexicon(fieldname):
-            yield btext, k
+def _tagged(reader: SegmentReader, fieldname: str, k: int) -> Iterator[tuple[bytes, int, Any]]:
+    """The reader's terms of ``fieldname`` in order with their term infos, tagged with ``k``.
+
+    Read in one pass over the terms file, not looked up one by one in its hash table.
+    """
+    if fieldname not in reader.indexed_field_names():
+        return
+    for (name, btext), info in reader._terms.items_from(fieldname, b""):
+        if name != fieldname:
+            return
+        yield btext, k, info
 
 
 def _live(
@@ -302,13 +325,13 @@ def _live(
 def _postings(
     readers: list[SegmentReader],
     docmaps: list[list[int]],
-    holders: list[int],
-    fieldname: str,
-    btext: bytes,
+    holders: list[tuple[int, Any]],
+    fmt: Any,
 ) -> Iterator[_Block]:
     """A term's live postings in the merged numbering, one stored block at a time."""
-    for k in holders:
-        m = readers[k]._terms.matcher(fieldname, btext, readers[k].schema[fieldname].format)
+    for k, info in holders:
+        terms = readers[k]._terms
+        m = terms._codec.postings_reader(terms._postfile, info, fmt)
         docmap = docmaps[k]
         while m.is_active():
             m._read_ids()

@@ -192,17 +192,23 @@ def existing(ix: whoosh_index.Index) -> dict[str, tuple[str, str]]:
 
 
 def commit(
-    w: SegmentWriter, index_dir: Path, added: Sequence[Segment] = (), optimize: bool = False
+    w: SegmentWriter,
+    index_dir: Path,
+    added: Sequence[Segment] = (),
+    optimize: bool = False,
+    merge: bool = True,
 ) -> None:
     """Commit ``w``'s deletions with the new ``added`` segments, merged as the policy says.
 
-    ``optimize`` merges every segment into one. The index is fsynced, so that the commit
-    survives a power loss; until the table of contents is written, the new segments' files are
-    orphans that the next commit removes.
+    ``optimize`` merges every segment into one; ``merge`` False merges nothing. The index is
+    fsynced, so that the commit survives a power loss; until the table of contents is written,
+    the new segments' files are orphans that the next commit removes.
     """
 
     def policy(writer: SegmentWriter, segments: list[Segment]) -> list[Segment]:
         current = [*segments, *added]
+        if not merge:
+            return current
         if optimize and len(current) > 1:
             return [merge_segments(writer.storage, writer.schema, current)]
         return merging.apply(writer.storage, writer.schema, current)

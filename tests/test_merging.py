@@ -91,31 +91,36 @@ def _segment_sizes(config: Config) -> list[int]:
     return [s.doc_count() for s in open_index(config.index_dir)._segments()]
 
 
-def test_a_large_file_is_committed_in_batches(tmp_path: Path) -> None:
+def test_a_large_file_is_committed_in_batches_and_merged_at_the_end(tmp_path: Path) -> None:
     config = Config.at(tmp_path / "index", commit_every=7, workers=1)
+    ingest.index_sources(config, [_records(tmp_path / "first.jsonl", 100, 1)])
     report = ingest.index_sources(config, [_records(tmp_path / "a.jsonl", 0, 30)])
     assert len(report.added) == 30
-    # Four commits of 7 and one of 2; ten segments of the first tier are never reached.
-    assert _segment_sizes(config) == [7, 7, 7, 7, 2]
+    # Four commits of 7 and a last one of 2; six segments of 1-9 articles need no merge.
+    assert _segment_sizes(config) == [1, 7, 7, 7, 7, 2]
     ingest.index_sources(config, [_records(tmp_path / "b.jsonl", 30, 42)])
-    # The fifth commit of this job makes ten segments of 1-9 articles (the 2 among them): they
-    # become one of 65, and the sixth commit's 7 follows it.
-    assert _segment_sizes(config) == [65, 7]
-    assert Library(config.index_dir).search("정상회의").total == 72
+    # Six more of 7 make twelve of the first tier: at the job's end the first ten are merged.
+    assert _segment_sizes(config) == [59, 7, 7]
+    assert Library(config.index_dir).search("정상회의").total == 73
 
 
 def test_a_batch_is_committed_when_its_text_reaches_the_limit(tmp_path: Path) -> None:
     config = Config.at(tmp_path / "index", commit_bytes=100, workers=1)
+    ingest.index_sources(config, [_records(tmp_path / "first.jsonl", 100, 1)])
     ingest.index_sources(config, [_records(tmp_path / "a.jsonl", 0, 6)])
     # Each article's title and text are 84-86 bytes: two make a batch of over 100.
-    assert _segment_sizes(config) == [2, 2, 2]
+    assert _segment_sizes(config) == [1, 2, 2, 2]
 
 
-def test_a_rebuild_ends_as_one_segment(tmp_path: Path) -> None:
+def test_a_build_from_nothing_ends_as_one_segment(tmp_path: Path) -> None:
     config = Config.at(tmp_path / "index", commit_every=4, workers=1)
     path = _records(tmp_path / "a.jsonl", 0, 10)
-    ingest.index_sources(config, [path], rebuild=True)
+    ingest.index_sources(config, [path])
     assert _segment_sizes(config) == [10]
+    ingest.index_sources(config, [_records(tmp_path / "b.jsonl", 10, 5)])
+    assert _segment_sizes(config) == [10, 4, 1]
+    ingest.index_sources(config, [path, tmp_path / "b.jsonl"], rebuild=True)
+    assert _segment_sizes(config) == [15]
 
 
 def test_updates_replace_articles_across_segments(tmp_path: Path) -> None:
