@@ -8,11 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from whoosh.reading import SegmentReader
+
 from indexer.config import Config
 from indexer.discover import iter_documents
 from indexer.documents import Article
 from indexer.sources import Library
-from indexer.store import IndexError_, open_index
+from indexer.store import IndexMissing, index_exists, open_segments
 
 # Problems of one kind shown in full; the rest are counted, so a broken index stays readable.
 SHOWN_PER_KIND = 20
@@ -71,14 +73,7 @@ def check_index(config: Config, sources: Sequence[Path] | None = None) -> CheckR
     With ``sources`` None, only the index is read.
     """
     report = CheckReport()
-    index_dir = config.index_dir
-    try:
-        indexed = _read_documents(index_dir, report)
-    except IndexError_:
-        raise
-    except Exception as exc:  # a torn or truncated file: say so instead of a traceback
-        report.problems.append(Problem("unreadable index", str(index_dir), _why(exc)))
-        return report
+    indexed = _read_documents(config.index_dir, report)
     if sources is not None:
         library = Library(config.library_dir)
         folders = [*sources, config.library_dir] if config.library_dir.is_dir() else [*sources]
@@ -91,45 +86,76 @@ def check_index(config: Config, sources: Sequence[Path] | None = None) -> CheckR
 
 
 def _read_documents(index_dir: Path, report: CheckReport) -> dict[str, dict]:
-    """Stored fields by id, after reading every document and every posting list."""
-    ix = open_index(index_dir)
+    """Stored fields by id, after reading every segment's documents and posting lists.
+
+    Each segment is read on its own, so a damaged one is named by its file and the others are
+    still read.
+    """
+    if not index_exists(index_dir):
+        raise IndexMissing(f"no index at {index_dir}: run `summit-search index` first")
+    try:
+        ix, segments = open_segments(index_dir)
+    except Exception as exc:  # a torn table of contents: say so instead of a traceback
+        report.problems.append(Problem("unreadable index", str(index_dir), _why(exc)))
+        return {}
     indexed: dict[str, dict] = {}
     ids: Counter[str] = Counter()
-    with ix.reader() as reader:
-        for docnum in reader.all_doc_ids():
+    for segment in segments:
+        name = segment.make_filename(".seg")
+        try:
+            reader = SegmentReader(ix.storage, ix.schema, segment)
+        except Exception as exc:
+            report.problems.append(Problem("unreadable segment", name, _why(exc)))
+            continue
+        with reader:
             try:
-                fields = reader.stored_fields(docnum)
-                doc_id = fields["id"]
-                for name in ("title", "body", "raw"):
-                    if not isinstance(fields.get(name, ""), str):
-                        raise TypeError(f"{name} is {type(fields[name]).__name__}")
-            except Exception as exc:  # report every bad document, not just the first
-                report.problems.append(Problem("unreadable document", f"#{docnum}", _why(exc)))
-                continue
-            ids[doc_id] += 1
-            indexed[doc_id] = fields
-            report.articles += 1
-        limit = reader.doc_count_all()
-        for fieldname in sorted(reader.indexed_field_names()):
-            try:
-                terms = list(reader.lexicon(fieldname))
+                _read_segment(reader, name, indexed, ids, report)
             except Exception as exc:
-                report.problems.append(Problem("unreadable field", fieldname, _why(exc)))
-                continue
-            for term in terms:
-                report.terms += 1
-                try:
-                    for docnum in reader.postings(fieldname, term).all_ids():
-                        if not 0 <= docnum < limit:
-                            raise ValueError(f"posting to document #{docnum} of {limit}")
-                        report.postings += 1
-                except Exception as exc:
-                    item = f"{fieldname}:{term.decode('utf-8', 'replace')}"
-                    report.problems.append(Problem("unreadable postings", item, _why(exc)))
+                report.problems.append(Problem("unreadable segment", name, _why(exc)))
     for doc_id, count in sorted(ids.items()):
         if count > 1:
             report.problems.append(Problem("duplicate id", doc_id, f"{count} copies"))
     return indexed
+
+
+def _read_segment(
+    reader: SegmentReader,
+    name: str,
+    indexed: dict[str, dict],
+    ids: Counter[str],
+    report: CheckReport,
+) -> None:
+    """Every live document and every posting of one segment; problems name the segment."""
+    for docnum in reader.all_doc_ids():
+        try:
+            fields = reader.stored_fields(docnum)
+            doc_id = fields["id"]
+            for fieldname in ("title", "body", "raw"):
+                if not isinstance(fields.get(fieldname, ""), str):
+                    raise TypeError(f"{fieldname} is {type(fields[fieldname]).__name__}")
+        except Exception as exc:  # report every bad document, not just the first
+            report.problems.append(Problem("unreadable document", f"{name} #{docnum}", _why(exc)))
+            continue
+        ids[doc_id] += 1
+        indexed[doc_id] = fields
+        report.articles += 1
+    limit = reader.doc_count_all()
+    for fieldname in sorted(reader.indexed_field_names()):
+        try:
+            terms = list(reader.lexicon(fieldname))
+        except Exception as exc:
+            report.problems.append(Problem("unreadable field", f"{name} {fieldname}", _why(exc)))
+            continue
+        for term in terms:
+            report.terms += 1
+            try:
+                for docnum in reader.postings(fieldname, term).all_ids():
+                    if not 0 <= docnum < limit:
+                        raise ValueError(f"posting to document #{docnum} of {limit}")
+                    report.postings += 1
+            except Exception as exc:
+                item = f"{name} {fieldname}:{term.decode('utf-8', 'replace')}"
+                report.problems.append(Problem("unreadable postings", item, _why(exc)))
 
 
 def _compare(indexed: dict[str, dict], sources: Sequence[Path], report: CheckReport) -> None:

@@ -47,6 +47,12 @@ class IndexMissing(IndexError_):
     code = "index_missing"
 
 
+class IndexCorrupt(IndexError_):
+    """A file of the index cannot be read (truncated, overwritten, missing)."""
+
+    code = "index_corrupt"
+
+
 class IndexBusy(IndexError_):
     """Another job holds the index's write lock beyond the timeout."""
 
@@ -76,11 +82,43 @@ def open_index(index_dir: Path) -> whoosh_index.Index:
             f"(schema {meta.get('schema_version', '?')}, this is {SCHEMA_VERSION}): "
             "run `summit-search index --rebuild` to rebuild it"
         )
-    return _storage(index_dir).open_index(indexclass=_Index)
+    try:
+        ix = _storage(index_dir).open_index(indexclass=_Index)
+    except Exception as exc:  # a damaged table of contents: one line, never a traceback
+        raise corrupt(index_dir, "its table of contents", exc) from exc
+    # Every segment is opened once here, so a damaged one is named now, not by a search.
+    ix.reader().close()
+    return ix
+
+
+def open_segments(index_dir: Path) -> tuple[whoosh_index.Index, list[Segment]]:
+    """The index and its segment list, no segment opened (the integrity check opens each)."""
+    ix = _storage(index_dir).open_index(indexclass=_Index)
+    return ix, ix._segments()
+
+
+def corrupt(index_dir: Path | str, part: str, exc: BaseException) -> IndexCorrupt:
+    """The error for an unreadable ``part`` of the index, saying what to do."""
+    why = f"{type(exc).__name__}: {exc}".splitlines()[0]
+    return IndexCorrupt(
+        f"the index at {index_dir} is damaged ({part} cannot be read: {why}); "
+        "`summit-search check` names every damaged file, and "
+        "`summit-search index --rebuild` rebuilds the index from the sources and the library"
+    )
 
 
 class _Index(whoosh_index.FileIndex):
-    """Whoosh's index, closing the segments it opened when opening a reader fails midway."""
+    """Whoosh's index, closing the segments it opened when opening a reader fails midway, and
+    naming a segment it cannot read."""
+
+    def reader(self, reuse=None):  # type: ignore[no-untyped-def]
+        try:
+            return super().reader(reuse)
+        except IndexError_:
+            raise
+        except FileNotFoundError as exc:
+            # Whoosh retried: the file is gone for good, not deleted by a concurrent commit.
+            raise corrupt(self.storage.folder, f"{Path(exc.filename or '?').name}", exc) from exc
 
     @classmethod
     def _reader(cls, storage, schema, segments, generation, reuse=None):  # type: ignore[no-untyped-def]
@@ -90,6 +128,7 @@ class _Index(whoosh_index.FileIndex):
         if reuse is not None or not segments:
             return super()._reader(storage, schema, segments, generation, reuse)
         readers: list[SegmentReader] = []
+        segment = None
         try:
             for segment in segments:
                 readers.append(SegmentReader(storage, schema, segment, generation=generation))
@@ -97,6 +136,11 @@ class _Index(whoosh_index.FileIndex):
             for r in readers:
                 r.close()
             raise
+        except Exception as exc:
+            for r in readers:
+                r.close()
+            name = segment.make_filename(".seg") if segment is not None else "a segment"
+            raise corrupt(storage.folder, f"segment file {name}", exc) from exc
         return readers[0] if len(readers) == 1 else MultiReader(readers, generation=generation)
 
 
