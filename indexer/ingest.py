@@ -104,8 +104,15 @@ def run(
         # A build from nothing ends as one segment, each article written once more: the
         # fastest to search, and nothing left to merge. Other jobs merge as the policy says.
         job.commit(optimize=fresh)
-    except BaseException:
+    except BaseException as exc:
         job.cancel()
+        store.discard_uncommitted(ix, [index_dir / pipeline.BUILDING])
+        if store.is_disk_full(exc):
+            raise store.DiskFull(
+                f"the disk of {index_dir} is full: nothing of this job was kept after its last "
+                "commit, and the index is as that commit left it; free some space and run it "
+                "again"
+            ) from exc
         raise
     job.finish()
     return job.report

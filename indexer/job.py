@@ -188,8 +188,13 @@ class Job:
         """Give up the batches and the deletions; the lock is released."""
         # Segments built or moved in but not committed are orphans: the next job removes them.
         self.built = []
-        if not self.w.is_closed:  # a commit that failed has already released it
+        if self.w.is_closed:  # a commit that failed has already released it
+            return
+        try:
             self.w.cancel()
+        except OSError:
+            # Closing its files writes too, and fails on a full disk: release the lock anyway.
+            self.w._cleanup_on_error()
 
     def prune(self) -> None:
         """Remove articles whose file this job read without them, or whose file is gone."""

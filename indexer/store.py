@@ -5,8 +5,10 @@ What goes into the index, and when, is ``ingest``'s business; this module only k
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import shutil
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -51,6 +53,40 @@ class IndexCorrupt(IndexError_):
     """A file of the index cannot be read (truncated, overwritten, missing)."""
 
     code = "index_corrupt"
+
+
+class DiskFull(IndexError_):
+    """The disk of the index filled up during a job; the last commit is intact."""
+
+    code = "disk_full"
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """True for the errors of a full disk or an exhausted quota."""
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
+def discard_uncommitted(ix: whoosh_index.Index, folders: Sequence[Path] = ()) -> None:
+    """Delete the files no commit refers to: segments a failed job wrote, Whoosh's temp files,
+    and ``folders`` (where the job built its segments).
+
+    Only under the write lock (the caller's, or taken here): another job's files in progress
+    look just the same.
+    """
+    lock = ix.lock("WRITELOCK")
+    if not lock.acquire(blocking=False):
+        return  # another job writes now; its commit cleans up as well
+    try:
+        toc = ix._read_toc()
+        whoosh_index.clean_files(ix.storage, ix.indexname, toc.generation, toc.segments)
+        folder = Path(ix.storage.folder)
+        shutil.rmtree(folder / f"{ix.indexname}.tmp", ignore_errors=True)
+        for stray in folder.glob("*.tmp"):
+            stray.unlink(missing_ok=True)
+        for extra in folders:
+            shutil.rmtree(extra, ignore_errors=True)
+    finally:
+        lock.release()
 
 
 class IndexBusy(IndexError_):

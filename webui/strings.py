@@ -173,6 +173,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "index_outdated": "The index was built by another version of Summit Search: rebuild it "
         "with `summit-search index --rebuild`.",
         "index_busy": "Another job is writing to the index; try again in a moment.",
+        "disk_full": "The disk of the index is full: nothing was added, and the index is as it "
+        "was. Free some space and try again.",
         "index_corrupt": "A file of the index is damaged: `summit-search check` names it, and "
         "`summit-search index --rebuild` rebuilds the index from the sources and the library.",
         "home": "Home",
@@ -349,6 +351,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "index_outdated": "다른 버전의 Summit Search로 만든 색인입니다. "
         "`summit-search index --rebuild`로 다시 만드세요.",
         "index_busy": "다른 작업이 색인을 쓰는 중입니다. 잠시 뒤 다시 시도하세요.",
+        "disk_full": "색인이 있는 디스크가 가득 찼습니다. 아무것도 추가되지 않았고 색인은 "
+        "그대로입니다. 공간을 비운 뒤 다시 시도하세요.",
         "index_corrupt": "색인 파일이 손상되었습니다. `summit-search check`로 어느 파일인지 "
         "확인하고 `summit-search index --rebuild`로 원본과 보관함에서 다시 만드세요.",
         "home": "처음으로",
