@@ -13,6 +13,9 @@ Whoosh's writer posting for posting.
 from __future__ import annotations
 
 import heapq
+import io
+import pickle
+import zlib
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -21,11 +24,13 @@ import numpy as np
 from whoosh import columns
 from whoosh.codec import default_codec
 from whoosh.codec.base import Codec, Segment
-from whoosh.codec.whoosh3 import W3PostingsWriter
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3PostingsWriter
 from whoosh.fields import Schema
-from whoosh.filedb.filestore import FileStorage, Storage
-from whoosh.reading import SegmentReader
+from whoosh.filedb.filestore import Storage
+from whoosh.reading import CorruptIndexError, SegmentReader
+from whoosh.system import unpack_int
 from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.util.numlists import delta_decode
 
 
 def quantised(length: int) -> int:
@@ -234,14 +239,9 @@ def merge_segments(
 ) -> Segment:
     """One segment holding the live documents of ``segments`` in order, streamed block by block."""
     out = _Output(storage, schema, indexname, codec or default_codec())
-    # The old segments are read through memory maps: a merge reads every byte of them, and
-    # reading a compound file through Python file objects costs a call per small read.
-    source = (
-        FileStorage(storage.folder, supports_mmap=True)
-        if isinstance(storage, FileStorage)
-        else storage
-    )
-    readers = [SegmentReader(source, schema, seg) for seg in segments]
+    # Through the index's own storage, without memory maps: whoosh3 copies a mapped segment
+    # into memory, the whole of every segment merged.
+    readers = [SegmentReader(storage, schema, seg) for seg in segments]
     try:
         docmaps = [_copy_documents(out, schema, r) for r in readers]
         out.write_postings(_merged_terms(schema, readers, docmaps))
@@ -330,16 +330,9 @@ def _postings(
 ) -> Iterator[_Block]:
     """A term's live postings in the merged numbering, one stored block at a time."""
     for k, info in holders:
-        terms = readers[k]._terms
-        m = terms._codec.postings_reader(terms._postfile, info, fmt)
         docmap = docmaps[k]
-        while m.is_active():
-            m._read_ids()
-            m._read_weights()
-            m._read_values()
-            new = [docmap[d] for d in m._ids]
-            weights = list(m._weights)
-            values = [v or b"" for v in m._values]
+        for ids, weights, values in _stored_blocks(readers[k]._terms._postfile, info, fmt):
+            new = [docmap[d] for d in ids]
             if -1 in new:
                 keep = [i for i, d in enumerate(new) if d >= 0]
                 new = [new[i] for i in keep]
@@ -347,4 +340,51 @@ def _postings(
                 values = [values[i] for i in keep]
             if new:
                 yield new, weights, values
-            m._next_block()
+
+
+def _stored_blocks(postfile: Any, info: Any, fmt: Any) -> Iterator[_Block]:
+    """The blocks of one term's postings as ``W3LeafMatcher`` decodes them, read in one piece.
+
+    Whoosh's matcher reads each block's header with ``pickle.load`` from the file, a call per
+    byte through the compound file; here the term's postings are read at once and decoded
+    from memory.
+    """
+    if info.is_inlined():
+        ids, weights, values = info.inlined_postings()
+        yield list(ids), list(weights), [v or b"" for v in values]
+        return
+    offset, length = info.extent()
+    if isinstance(length, tuple):  # whoosh3 decodes the stored length as a 1-tuple
+        (length,) = length
+    raw = postfile.get(offset, length)
+    if raw[:4] != WHOOSH3_HEADER_MAGIC:
+        raise CorruptIndexError(f"bad postings block tag at offset {offset}")
+    fixedsize = fmt.fixed_value_size()
+    stream = io.BytesIO(raw)
+    pos = 4
+    while pos < length:
+        (blocklength,) = unpack_int(raw[pos : pos + 4])
+        end = pos + 4 + abs(blocklength)
+        if end > length:
+            raise CorruptIndexError(f"a postings block past the term's end at offset {offset}")
+        stream.seek(pos + 4)
+        count, _, _, compression, _, _ = pickle.load(stream)
+        data = raw[stream.tell() : end]
+        minids, weights, stored = pickle.loads(zlib.decompress(data) if compression else data)
+        ids = list(delta_decode(minids))
+        if weights is None:
+            weights = [1.0] * count
+        elif isinstance(weights, float):
+            weights = [weights] * count
+        else:
+            weights = list(weights)
+        if fixedsize is None or fixedsize < 0:
+            values = [v or b"" for v in stored]
+        elif fixedsize == 0:
+            values = [b""] * count
+        else:
+            values = [stored[i : i + fixedsize] for i in range(0, len(stored), fixedsize)]
+        yield ids, weights, values
+        if blocklength < 0:
+            return
+        pos = end

@@ -1,9 +1,9 @@
 """Crash soak: SIGKILL ``summit-search index`` at random moments, then prove nothing was lost.
 
 Each trial rebuilds an index of a generated corpus with a commit every few files, kills the
-job at a random moment (half the trials uniformly over the whole run, half just after a
-commit's segment file appears, i.e. during flush, merge, table-of-contents rename or fsync),
-and checks that:
+job at a random moment (a third of the trials uniformly over the whole run, a third just after
+a commit's segment file appears, i.e. during a batch's move, table-of-contents rename or fsync,
+and a third during the final merge of the batches into one segment), and checks that:
 
 * the index opens, and holds exactly the articles of its last committed generation, each once
   and readable, with every posting list readable;
@@ -11,7 +11,9 @@ and checks that:
 * ``summit-search index`` run again takes the lock at once (Whoosh's lock is an ``flock``,
   which the kernel drops with the dead process), completes, and yields the full corpus.
 
-Usage: ``python -m tests.bench.soak --trials 50 [--articles 600] [--seed 1]``.
+With ``--size`` large enough for the input to pass ``pipeline.PARALLEL_MIN_BYTES``, the
+batches are built by worker processes, which die with the job.
+Usage: ``python -m tests.bench.soak --trials 60 [--articles 600] [--size 600] [--seed 1]``.
 """
 
 from __future__ import annotations
@@ -84,28 +86,39 @@ def _expected(corpus: Generated, generation: int, commit_every: int) -> list[str
     return ids[: min(max(generation, 0) * commit_every, len(ids))]
 
 
-def full_run_seconds(src: Path, work: Path, commit_every: int) -> float:
-    """Time one uninterrupted rebuild (the range kill delays are drawn from)."""
+def full_run_seconds(src: Path, work: Path, commit_every: int, commits: int) -> tuple[float, float]:
+    """Time one uninterrupted rebuild, and when its final merge began (kill delays' ranges)."""
     index_dir = work / "calibrate"
     started = time.monotonic()
-    subprocess.run(
-        _index(index_dir, src, commit_every), check=True, capture_output=True,
-        timeout=RUN_TIMEOUT,
+    job = subprocess.Popen(
+        _index(index_dir, src, commit_every), stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )  # fmt: skip
+    merging = 0.0
+    while job.poll() is None:
+        # Generation 0 is the empty index; the last batch is committed with the merge.
+        if not merging and _generation(index_dir) >= commits - 1:
+            merging = time.monotonic() - started
+        time.sleep(0.003)
+    if job.wait(RUN_TIMEOUT) != 0:
+        raise RuntimeError("the calibration run failed")
     shutil.rmtree(index_dir)
-    return time.monotonic() - started
+    full = time.monotonic() - started
+    return full, merging or full
 
 
 def run_trial(
     number: int, corpus: Generated, src: Path, work: Path, commit_every: int,
-    full: float, rng: random.Random,
+    timing: tuple[float, float], rng: random.Random,
 ) -> Trial:  # fmt: skip
     """Kill one indexing run, verify what survived, then finish the job and verify again."""
     index_dir = work / f"trial-{number}"
-    mode = "commit" if number % 2 else "uniform"
+    mode = ("merge", "uniform", "commit")[number % 3]
     commits = -(-len(corpus.all_ids) // commit_every)
     target = rng.randint(1, commits)
-    delay = rng.uniform(0.0, full * 1.05)
+    full, merging = timing
+    # A merge kill falls between the last batch's commit starting and the job's end.
+    delay = rng.uniform(merging, full) if mode == "merge" else rng.uniform(0.0, full * 1.05)
     job = subprocess.Popen(
         _index(index_dir, src, commit_every), stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -116,7 +129,7 @@ def run_trial(
     while job.poll() is None:
         seen = max(seen, _generation(index_dir))
         elapsed = time.monotonic() - started
-        if mode == "uniform" and elapsed >= delay:
+        if mode in ("uniform", "merge") and elapsed >= delay:
             break
         if mode == "commit" and seen >= target - 1:
             # A file name not there after the previous commit: the next flush has begun.
@@ -202,7 +215,7 @@ def _verify_rerun(
 
 def soak(
     trials: int, articles: int = 600, per_file: int = 10, commit_every: int = 20,
-    seed: int = 1, work: Path | None = None, log: bool = True,
+    seed: int = 1, work: Path | None = None, log: bool = True, size: int = 600,
 ) -> list[Trial]:  # fmt: skip
     """Run ``trials`` kill trials over a generated corpus; return each trial's findings."""
     if commit_every % per_file:
@@ -211,15 +224,17 @@ def soak(
     work = Path(tempfile.mkdtemp(prefix="summit-soak-")) if work is None else work
     try:
         src = work / "corpus"
-        corpus = write_corpus(src, articles, per_file=per_file, seed=seed)
-        full = full_run_seconds(src, work, commit_every)
+        corpus = write_corpus(src, articles, per_file=per_file, size=size, seed=seed)
+        commits = -(-articles // commit_every)
+        timing = full_run_seconds(src, work, commit_every, commits)
         if log:
             print(f"corpus: {articles} articles in {len(corpus.files)} files; "
-                  f"commit every {commit_every}; full run {full:.1f} s", flush=True)  # fmt: skip
+                  f"commit every {commit_every}; full run {timing[0]:.1f} s, "
+                  f"final merge from {timing[1]:.1f} s", flush=True)  # fmt: skip
         rng = random.Random(seed)
         results = []
         for n in range(1, trials + 1):
-            trial = run_trial(n, corpus, src, work, commit_every, full, rng)
+            trial = run_trial(n, corpus, src, work, commit_every, timing, rng)
             results.append(trial)
             if log:
                 state = "ok" if not trial.problems else "FAIL: " + "; ".join(trial.problems)
@@ -240,14 +255,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=600)
     parser.add_argument("--per-file", type=int, default=10)
     parser.add_argument("--commit-every", type=int, default=20)
+    parser.add_argument("--size", type=int, default=600, help="bytes of text per article")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     started = time.monotonic()
-    results = soak(args.trials, args.articles, args.per_file, args.commit_every, args.seed)
+    results = soak(
+        args.trials, args.articles, args.per_file, args.commit_every, args.seed, size=args.size
+    )
     failed = [t for t in results if t.problems]
     lost = sum(t.lost for t in results)
     mid = sum(1 for t in results if 0 < t.present < args.articles)
-    print(f"{len(results)} trials, {len(failed)} failures, {lost} committed articles lost, "
+    modes = Counter(t.mode for t in results)
+    print(f"{len(results)} trials ({', '.join(f'{n} {m}' for m, n in sorted(modes.items()))}), "
+          f"{len(failed)} failures, {lost} committed articles lost, "
           f"{mid} kills left a partial index; {time.monotonic() - started:.0f} s")  # fmt: skip
     return 1 if failed else 0
 
