@@ -101,7 +101,7 @@ def _read_documents(index_dir: Path, report: CheckReport) -> dict[str, dict]:
     indexed: dict[str, dict] = {}
     ids: Counter[str] = Counter()
     for segment in segments:
-        name = segment.make_filename(".seg")
+        name = segment.segment_id()
         try:
             reader = SegmentReader(ix.storage, ix.schema, segment)
         except Exception as exc:

@@ -98,12 +98,14 @@ def run(
             for n, source in enumerate(listed, 1):
                 job.take(source, batches, n, len(listed), progress)
             batches.finish()
-        if prune:
-            job.prune()
-        job.remove(remove)
-        # A build from nothing ends as one segment, each article written once more: the
-        # fastest to search, and nothing left to merge. Other jobs merge as the policy says.
-        job.commit(optimize=fresh)
+            if prune:
+                job.prune()
+            job.remove(remove)
+            # A build from nothing ends merged, each article written once more: one segment
+            # per worker, merged side by side. Other jobs merge as the policy says.
+            if progress and fresh:
+                progress(len(listed), len(listed), "merging the batches")
+            job.commit(optimize=fresh, pool=pool)
     except BaseException as exc:
         job.cancel()
         store.discard_uncommitted(ix, [index_dir / pipeline.BUILDING])

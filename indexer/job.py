@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -179,10 +180,24 @@ class Job:
             self.commit(merge=False)
             self.w = store.writer(self.ix, self.lock_timeout, self.on_wait)
 
-    def commit(self, optimize: bool = False, merge: bool = True) -> None:
-        """Commit the built segments with the writer's deletions (see ``store.commit``)."""
+    def commit(
+        self, optimize: bool = False, merge: bool = True, pool: ProcessPoolExecutor | None = None
+    ) -> None:
+        """Commit the built segments with the writer's deletions (see ``store.commit``).
+
+        ``optimize`` with a ``pool`` merges the segments into one per worker, in the workers
+        at once, rather than into one in this process.
+        """
         added, self.built = self.built, []
-        store.commit(self.w, self.config.index_dir, added, optimize=optimize, merge=merge)
+        final = None
+        if optimize and pool is not None:
+            # The writer's segments carry this job's deletions, which the merges drop.
+            final = pipeline.merge_side_by_side(
+                pool, self.config.index_dir, [*self.w.segments, *added]
+            )
+        store.commit(
+            self.w, self.config.index_dir, added, optimize=optimize, merge=merge, final=final
+        )
 
     def cancel(self) -> None:
         """Give up the batches and the deletions; the lock is released."""

@@ -26,7 +26,7 @@ from whoosh.codec.base import Segment
 from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
 
-from indexer.segments import SegmentBuilder
+from indexer.segments import SegmentBuilder, merge_segments
 
 # Input below this size is built in-process: worker start-up would cost more than it saves.
 PARALLEL_MIN_BYTES = 2_000_000
@@ -151,6 +151,36 @@ class Batches:
         """Build the last batch and hand on everything, the last batch marked as such."""
         self.close(last=True)
         self.drain(last=True)
+
+
+def merge_into(folder: str, segments: list[Segment], schema: Schema | None = None) -> Segment:
+    """Merge ``segments`` of the index in ``folder`` into one new segment there."""
+    schema = schema or _schema
+    assert schema is not None, "worker used before _init"
+    return merge_segments(FileStorage(folder, supports_mmap=False), schema, segments)
+
+
+def merge_side_by_side(
+    pool: ProcessPoolExecutor, index_dir: Path, segments: list[Segment]
+) -> list[Segment]:
+    """``segments`` merged into one per worker, contiguous groups of about equal size, at once.
+
+    Each article is rewritten once, and the final merge of a large build takes half the time
+    it would in one process, for one more segment to search.
+    """
+    segments = [s for s in segments if s.doc_count() > 0]
+    workers = pool._max_workers
+    total = sum(s.doc_count() for s in segments)
+    groups: list[list[Segment]] = [[]]
+    for segment in segments:
+        if groups[-1] and sum(s.doc_count() for s in groups[-1]) >= total / workers:
+            groups.append([])
+        groups[-1].append(segment)
+    futures = [
+        pool.submit(merge_into, str(index_dir), group) if len(group) > 1 else None
+        for group in groups
+    ]
+    return [f.result() if f is not None else g[0] for f, g in zip(futures, groups, strict=True)]
 
 
 def clear_building(index_dir: Path) -> None:

@@ -75,12 +75,16 @@ class _Output:
         fieldwriter.close()
 
     def finish(self) -> Segment:
-        """Close the segment: its document count, and one compound file as Whoosh makes it."""
+        """Close the segment: its document count; its parts stay files of their own.
+
+        Whoosh's writer copies a segment's parts into one compound file, which doubles the
+        disk a large merge needs at its end, and reads the compound file back through Python
+        for every small read; separate files are read by the operating system's buffered
+        files instead.
+        """
         segment = self.segment
         segment.set_doc_count(self.docnum)
-        if segment.should_assemble():
-            segment.create_compound_file(self.storage)
-            segment.compound = True
+        segment.compound = False
         return segment
 
 

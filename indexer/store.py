@@ -81,7 +81,9 @@ def discard_uncommitted(ix: whoosh_index.Index, folders: Sequence[Path] = ()) ->
         whoosh_index.clean_files(ix.storage, ix.indexname, toc.generation, toc.segments)
         folder = Path(ix.storage.folder)
         shutil.rmtree(folder / f"{ix.indexname}.tmp", ignore_errors=True)
-        for stray in folder.glob("*.tmp"):
+        # Whoosh's temporary files, and a table of contents it could not finish writing
+        # (written as ``_MAIN_7.toc.<random>``, renamed into place when complete).
+        for stray in [*folder.glob("*.tmp"), *folder.glob(f"_{ix.indexname}_*.toc.*")]:
             stray.unlink(missing_ok=True)
         for extra in folders:
             shutil.rmtree(extra, ignore_errors=True)
@@ -168,15 +170,16 @@ class _Index(whoosh_index.FileIndex):
         try:
             for segment in segments:
                 readers.append(SegmentReader(storage, schema, segment, generation=generation))
-        except OSError:
+        except FileNotFoundError:
+            # Perhaps deleted by a commit just now: Whoosh retries from the new table of contents.
             for r in readers:
                 r.close()
             raise
         except Exception as exc:
             for r in readers:
                 r.close()
-            name = segment.make_filename(".seg") if segment is not None else "a segment"
-            raise corrupt(storage.folder, f"segment file {name}", exc) from exc
+            name = segment.segment_id() if segment is not None else "?"
+            raise corrupt(storage.folder, f"segment {name}", exc) from exc
         return readers[0] if len(readers) == 1 else MultiReader(readers, generation=generation)
 
 
@@ -277,15 +280,19 @@ def commit(
     added: Sequence[Segment] = (),
     optimize: bool = False,
     merge: bool = True,
+    final: Sequence[Segment] | None = None,
 ) -> None:
     """Commit ``w``'s deletions with the new ``added`` segments, merged as the policy says.
 
-    ``optimize`` merges every segment into one; ``merge`` False merges nothing. The index is
+    ``optimize`` merges every segment into one; ``merge`` False merges nothing; ``final`` is
+    the segment list the caller already merged everything into. The index is
     fsynced, so that the commit survives a power loss; until the table of contents is written,
     the new segments' files are orphans that the next commit removes.
     """
 
     def policy(writer: SegmentWriter, segments: list[Segment]) -> list[Segment]:
+        if final is not None:
+            return list(final)
         current = [*segments, *added]
         if not merge:
             return current

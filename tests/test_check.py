@@ -102,7 +102,7 @@ def two_segments(corpus: Path, index: Path) -> tuple[str, str]:
     index_paths(index, files[1:])
     first, second = open_index(index)._segments()
     assert (first.doc_count(), second.doc_count()) == (1, 4)
-    return first.make_filename(".seg"), second.make_filename(".seg")
+    return first.segment_id(), second.segment_id()
 
 
 # Whoosh leaves the torn file open when it fails to read it; that is not under test here.
@@ -114,7 +114,7 @@ def test_a_damaged_segment_is_named_and_the_others_are_read(
 ) -> None:
     corpus, index = copy
     _, second = two_segments(corpus, index)
-    path = index / second
+    path = index / f"{second}.trm"  # the segment's terms
     data = path.read_bytes()
     if damage == "truncated":
         path.write_bytes(data[: len(data) // 2])
@@ -140,12 +140,12 @@ def test_opening_a_damaged_index_says_what_to_do(copy: tuple[Path, Path]) -> Non
 
     corpus, index = copy
     _, second = two_segments(corpus, index)
-    path = index / second
+    path = index / f"{second}.trm"
     path.write_bytes(path.read_bytes()[:100])
     with pytest.raises(IndexCorrupt) as caught:
         Library(index).search("AI")
     assert str(caught.value).startswith(
-        f"the index at {index} is damaged (segment file {second} cannot be read: "
+        f"the index at {index} is damaged (segment {second} cannot be read: "
     )
     assert str(caught.value).endswith(
         "`summit-search check` names every damaged file, and `summit-search index --rebuild` "
@@ -158,7 +158,7 @@ def test_opening_a_damaged_index_says_what_to_do(copy: tuple[Path, Path]) -> Non
     assert page.status_code == 503
     assert "색인 파일이 손상되었습니다. `summit-search check`로 어느 파일인지" in page.text
     path.unlink()  # a segment file gone altogether
-    with pytest.raises(IndexCorrupt, match=f"damaged \\({second} cannot be read"):
+    with pytest.raises(IndexCorrupt, match=f"damaged \\({second}.trm cannot be read"):
         Library(index).search("AI")
     # Whoosh leaves the damaged file open, referenced from the tracebacks kept above: drop
     # them so that it is collected here, under this test's filters.

@@ -72,7 +72,7 @@ def sources(tmp_path: Path) -> Path:
 def test_workers_write_the_same_index(
     sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    serial = index_paths(tmp_path / "serial", [sources], workers=0)
+    serial = index_paths(tmp_path / "serial", [sources], workers=0, commit_every=2)
     monkeypatch.setattr(pipeline, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(pipeline, "ProcessPoolExecutor", CountingPool)
     steps: list[tuple[int, int, str]] = []
@@ -80,13 +80,21 @@ def test_workers_write_the_same_index(
         tmp_path / "parallel",
         [sources],
         workers=2,
+        commit_every=2,
         progress=lambda n, t, name: steps.append((n, t, name)),
     )
     assert parallel.added == serial.added
-    assert CountingPool.submitted == 1  # one batch, built by a worker
+    # Four batches built by the workers, then merged in two halves side by side.
+    assert CountingPool.submitted == 6
+    sizes = [[s.doc_count() for s in store.open_index(tmp_path / d)._segments()] for d in
+             ("serial", "parallel")]  # fmt: skip
+    assert sizes == [[7], [4, 3]]
     assert len(parallel.added) == 7
     names = [p.name for p in ARTICLES] + ["more.jsonl"]
-    assert steps == [(n, 6, name) for n, name in enumerate(names, 1)]
+    assert steps == [
+        *[(n, 6, name) for n, name in enumerate(names, 1)],
+        (6, 6, "merging the batches"),
+    ]
     assert _snapshot(tmp_path / "parallel") == _snapshot(tmp_path / "serial")
 
 
