@@ -36,7 +36,10 @@ from indexer.search import Library
 from tests.bench import DEFAULT_DATA, gen, percentile, read_tsv
 from tests.bench.serving import first_search
 
-KINDS = ("1 keyword", "2 keywords", "3 keywords", "question", "phrase", "phrase unquoted")
+KINDS = (
+    *("1 keyword", "2 keywords", "3 keywords", "question", "headline"),
+    *("phrase", "phrase unquoted"),
+)
 WARMUP_QUERIES = 10
 
 
@@ -172,6 +175,12 @@ def question_queries(data_dir: Path, count: int, seed: int) -> list[str]:
     return [row[1] for row in random.Random(seed).sample(rows, min(count, len(rows)))]
 
 
+def headline_queries(data_dir: Path, count: int, seed: int) -> list[str]:
+    """news-dev headlines: what a reader pastes to find the story behind a headline."""
+    rows = read_tsv(data_dir / "news-dev" / "queries.dev.tsv")
+    return [row[1] for row in random.Random(seed).sample(rows, min(count, len(rows)))]
+
+
 def rank_latencies(library: Library, queries: Sequence[str]) -> list[float]:
     """Milliseconds per query for ranking the top 10 with one searcher (``search_batch``)."""
     pairs = [(str(n), q) for n, q in enumerate(queries)]
@@ -280,6 +289,7 @@ def measure_size(
         for words, kind in enumerate(KINDS[:3], 1)
     }
     queries["question"] = question_queries(args.data, args.queries, args.seed)
+    queries["headline"] = headline_queries(args.data, args.queries, args.seed)
     # The same words with and without quotes: what finding the phrase costs.
     queries["phrase"] = phrase_queries(jsonl, args.queries, args.seed)
     queries["phrase unquoted"] = [q.strip('"') for q in queries["phrase"]]
