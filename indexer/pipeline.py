@@ -26,7 +26,8 @@ from whoosh.codec.base import Segment
 from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
 
-from indexer.segments import SegmentBuilder, merge_segments
+from indexer.merging import merge_segments
+from indexer.segments import SegmentBuilder
 
 # Input below this size is built in-process: worker start-up would cost more than it saves.
 PARALLEL_MIN_BYTES = 2_000_000

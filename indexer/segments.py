@@ -1,36 +1,25 @@
-"""Whoosh segments written in bulk: from a batch of documents, or by merging segments.
+"""Whoosh segments written in bulk from a batch of documents (merges: ``indexer.merging``).
 
 Whoosh's own writer sends every posting through a sorting pool (a tuple, a size estimate and
-a pickled run on disk per posting) and merges segments by feeding every posting of the old
-ones back through that pool. Here a batch keeps its postings in flat arrays, sorts them once
-(numpy, by term then document) and hands each term's postings to Whoosh's codec a block at a
-time; a merge reads the old segments' posting lists a block at a time, renumbers them without
-the deleted documents, and writes them the same way. The segments are ordinary whoosh3
-segments: the codec's own writers encode every block, and a test compares the result with
-Whoosh's writer posting for posting.
+a pickled run on disk per posting). Here a batch keeps its postings in flat arrays, sorts them
+once (numpy, by term then document) and hands each term's postings to Whoosh's codec a block
+at a time. The segments are ordinary whoosh3 segments: the codec's own writers encode every
+block, and a test compares the result with Whoosh's writer posting for posting.
 """
 
 from __future__ import annotations
 
-import heapq
-import io
-import pickle
-import zlib
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
-from whoosh import columns
 from whoosh.codec import default_codec
 from whoosh.codec.base import Codec, Segment
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3PostingsWriter
+from whoosh.codec.whoosh3 import W3PostingsWriter
 from whoosh.fields import Schema
 from whoosh.filedb.filestore import Storage
-from whoosh.reading import CorruptIndexError, SegmentReader
-from whoosh.system import unpack_int
 from whoosh.util.numeric import byte_to_length, length_to_byte
-from whoosh.util.numlists import delta_decode
 
 
 def quantised(length: int) -> int:
@@ -38,7 +27,7 @@ def quantised(length: int) -> int:
     return byte_to_length(length_to_byte(length)) if length else 0
 
 
-class _Output:
+class SegmentOutput:
     """One new segment: its per-document writer, its field writer, and its field lengths."""
 
     def __init__(self, storage: Storage, schema: Schema, indexname: str, codec: Codec) -> None:
@@ -56,7 +45,7 @@ class _Output:
             out[doc] = length
         return out
 
-    def write_postings(self, terms: Iterable[tuple[str, bytes, Iterable[_Block]]]) -> None:
+    def write_postings(self, terms: Iterable[tuple[str, bytes, Iterable[Block]]]) -> None:
         """Write each (field, term, blocks) in order through the codec's field writer."""
         self.perdoc.close()
         fieldwriter = self.codec.field_writer(self.storage, self.segment)
@@ -89,11 +78,11 @@ class _Output:
 
 
 # A run of one term's postings: document numbers, weights (as Whoosh computed them) and values.
-_Block = tuple[list[int], list[float], list[bytes]]
+Block = tuple[list[int], list[float], list[bytes]]
 
 
 def _write_blocks(
-    postwriter: W3PostingsWriter, blocks: Iterable[_Block], lengths: list[int]
+    postwriter: W3PostingsWriter, blocks: Iterable[Block], lengths: list[int]
 ) -> None:
     """Feed a term's postings to the codec's postings writer as ``add_posting`` would, a block
     at a time: the same block boundaries (a full block is written once a posting follows it,
@@ -137,7 +126,7 @@ class SegmentBuilder:
     def __init__(
         self, storage: Storage, schema: Schema, indexname: str = "MAIN", codec: Codec | None = None
     ) -> None:
-        self.out = _Output(storage, schema, indexname, codec or default_codec())
+        self.out = SegmentOutput(storage, schema, indexname, codec or default_codec())
         self.schema = schema
         self.keys: dict[tuple[str, bytes], int] = {}
         self.kids = array("I")
@@ -223,7 +212,7 @@ class SegmentBuilder:
         blob = bytes(self.blob)
         self.blob = bytearray()
 
-        def terms() -> Iterator[tuple[str, bytes, Iterable[_Block]]]:
+        def terms() -> Iterator[tuple[str, bytes, Iterable[Block]]]:
             for r, (fieldname, btext) in enumerate(ordered):
                 a, b = starts[r], starts[r + 1]
                 spans = zip(value_starts[a:b].tolist(), value_ends[a:b].tolist(), strict=True)
@@ -232,163 +221,3 @@ class SegmentBuilder:
 
         self.out.write_postings(terms())
         return self.out.finish()
-
-
-def merge_segments(
-    storage: Storage,
-    schema: Schema,
-    segments: Sequence[Segment],
-    indexname: str = "MAIN",
-    codec: Codec | None = None,
-) -> Segment:
-    """One segment holding the live documents of ``segments`` in order, streamed block by block."""
-    out = _Output(storage, schema, indexname, codec or default_codec())
-    # Through the index's own storage, without memory maps: whoosh3 copies a mapped segment
-    # into memory, the whole of every segment merged.
-    readers = [SegmentReader(storage, schema, seg) for seg in segments]
-    try:
-        docmaps = [_copy_documents(out, schema, r) for r in readers]
-        out.write_postings(_merged_terms(schema, readers, docmaps))
-    finally:
-        for r in readers:
-            r.close()
-    return out.finish()
-
-
-def _copy_documents(out: _Output, schema: Schema, reader: SegmentReader) -> list[int]:
-    """Copy the live documents' stored fields, lengths and columns; old -> new numbers (-1)."""
-    docmap = [-1] * reader.doc_count_all()
-    names = set(schema.names()) | {n for n in reader.indexed_field_names() if n in schema}
-    cols = {}
-    for fieldname in names:
-        coltype = schema[fieldname].column_type
-        if coltype and reader.has_column(fieldname):
-            creader = reader.column_reader(fieldname, coltype)
-            if isinstance(creader, columns.TranslatingColumnReader):
-                creader = creader.raw_column()
-            cols[fieldname] = creader
-    perdoc = out.perdoc
-    for docnum, stored in reader.iter_docs():
-        newnum = docmap[docnum] = out.docnum
-        perdoc.start_doc(newnum)
-        for fieldname in names | {s for s in stored if s in schema}:
-            fieldobj = schema[fieldname]
-            length = reader.doc_field_length(docnum, fieldname)
-            perdoc.add_field(fieldname, fieldobj, stored.get(fieldname), length)
-            if fieldname in cols:
-                perdoc.add_column_value(fieldname, fieldobj.column_type, cols[fieldname][docnum])
-            if length:
-                out.lengths.setdefault(fieldname, {})[newnum] = quantised(length)
-        perdoc.finish_doc()
-        out.docnum += 1
-    return docmap
-
-
-def _merged_terms(
-    schema: Schema, readers: list[SegmentReader], docmaps: list[list[int]]
-) -> Iterator[tuple[str, bytes, Iterator[_Block]]]:
-    """Every (field, term) of the readers in order, with its renumbered postings."""
-    fieldnames = sorted({n for r in readers for n in r.indexed_field_names() if n in schema})
-    for fieldname in fieldnames:
-        fmt = schema[fieldname].format
-        lexicons = [_tagged(r, fieldname, k) for k, r in enumerate(readers)]
-        last: bytes | None = None
-        holders: list[tuple[int, Any]] = []
-        for btext, k, info in heapq.merge(*lexicons, key=lambda t: (t[0], t[1])):
-            if btext != last and last is not None:
-                yield from _live(fieldname, last, _postings(readers, docmaps, holders, fmt))
-                holders = []
-            last = btext
-            holders.append((k, info))
-        if last is not None:
-            yield from _live(fieldname, last, _postings(readers, docmaps, holders, fmt))
-
-
-def _tagged(reader: SegmentReader, fieldname: str, k: int) -> Iterator[tuple[bytes, int, Any]]:
-    """The reader's terms of ``fieldname`` in order with their term infos, tagged with ``k``.
-
-    Read in one pass over the terms file, not looked up one by one in its hash table.
-    """
-    if fieldname not in reader.indexed_field_names():
-        return
-    for (name, btext), info in reader._terms.items_from(fieldname, b""):
-        if name != fieldname:
-            return
-        yield btext, k, info
-
-
-def _live(
-    fieldname: str, btext: bytes, blocks: Iterator[_Block]
-) -> Iterator[tuple[str, bytes, Iterator[_Block]]]:
-    """The term with its blocks, unless every document that had it was deleted."""
-    found = list(blocks)
-    if found:
-        yield fieldname, btext, iter(found)
-
-
-def _postings(
-    readers: list[SegmentReader],
-    docmaps: list[list[int]],
-    holders: list[tuple[int, Any]],
-    fmt: Any,
-) -> Iterator[_Block]:
-    """A term's live postings in the merged numbering, one stored block at a time."""
-    for k, info in holders:
-        docmap = docmaps[k]
-        for ids, weights, values in _stored_blocks(readers[k]._terms._postfile, info, fmt):
-            new = [docmap[d] for d in ids]
-            if -1 in new:
-                keep = [i for i, d in enumerate(new) if d >= 0]
-                new = [new[i] for i in keep]
-                weights = [weights[i] for i in keep]
-                values = [values[i] for i in keep]
-            if new:
-                yield new, weights, values
-
-
-def _stored_blocks(postfile: Any, info: Any, fmt: Any) -> Iterator[_Block]:
-    """The blocks of one term's postings as ``W3LeafMatcher`` decodes them, read in one piece.
-
-    Whoosh's matcher reads each block's header with ``pickle.load`` from the file, a call per
-    byte through the compound file; here the term's postings are read at once and decoded
-    from memory.
-    """
-    if info.is_inlined():
-        ids, weights, values = info.inlined_postings()
-        yield list(ids), list(weights), [v or b"" for v in values]
-        return
-    offset, length = info.extent()
-    if isinstance(length, tuple):  # whoosh3 decodes the stored length as a 1-tuple
-        (length,) = length
-    raw = postfile.get(offset, length)
-    if raw[:4] != WHOOSH3_HEADER_MAGIC:
-        raise CorruptIndexError(f"bad postings block tag at offset {offset}")
-    fixedsize = fmt.fixed_value_size()
-    stream = io.BytesIO(raw)
-    pos = 4
-    while pos < length:
-        (blocklength,) = unpack_int(raw[pos : pos + 4])
-        end = pos + 4 + abs(blocklength)
-        if end > length:
-            raise CorruptIndexError(f"a postings block past the term's end at offset {offset}")
-        stream.seek(pos + 4)
-        count, _, _, compression, _, _ = pickle.load(stream)
-        data = raw[stream.tell() : end]
-        minids, weights, stored = pickle.loads(zlib.decompress(data) if compression else data)
-        ids = list(delta_decode(minids))
-        if weights is None:
-            weights = [1.0] * count
-        elif isinstance(weights, float):
-            weights = [weights] * count
-        else:
-            weights = list(weights)
-        if fixedsize is None or fixedsize < 0:
-            values = [v or b"" for v in stored]
-        elif fixedsize == 0:
-            values = [b""] * count
-        else:
-            values = [stored[i : i + fixedsize] for i in range(0, len(stored), fixedsize)]
-        yield ids, weights, values
-        if blocklength < 0:
-            return
-        pos = end

@@ -23,7 +23,6 @@ from whoosh.writing import SegmentWriter
 
 from indexer import merging
 from indexer.schema import SCHEMA_VERSION, analysis_fingerprint, build_schema
-from indexer.segments import merge_segments
 
 META_FILE = "summit-search.json"
 # The writer holds the lock, deletes and commits; documents go into segments of their own
@@ -297,7 +296,7 @@ def commit(
         if not merge:
             return current
         if optimize and len(current) > 1:
-            return [merge_segments(writer.storage, writer.schema, current)]
+            return [merging.merge_segments(writer.storage, writer.schema, current)]
         return merging.apply(writer.storage, writer.schema, current)
 
     w.commit(mergetype=policy)

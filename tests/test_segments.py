@@ -16,8 +16,9 @@ from indexer import schema as schema_mod
 from indexer import store
 from indexer.config import CORPUS_DIR
 from indexer.documents import load_file
+from indexer.merging import merge_segments
 from indexer.schema import to_document
-from indexer.segments import SegmentBuilder, merge_segments
+from indexer.segments import SegmentBuilder
 
 WORDS = [
     *("정상회의", "인공지능", "안전", "서울", "파리", "선언", "기업", "서약", "연구소", "규범"),
