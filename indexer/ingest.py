@@ -82,9 +82,6 @@ def run(
     library = Library(config.library_dir)
     job = Job(config, ix, library, lock_timeout, on_wait)
     try:
-        # Read what is indexed only once the lock is ours: a job that committed while this
-        # one waited would otherwise make its articles look new and get them added twice.
-        job.existing = store.existing(ix)
         fresh = rebuild or not job.existing
         left = list(unfinished(library, job))
         listed = [*left, *sources]

@@ -87,7 +87,9 @@ class Job:
         # Segments built and moved into the index, for the next commit.
         self.built: list[Segment] = []
         self.report = IndexReport()
-        self.existing: dict[str, tuple[str, str]] = {}
+        # What is indexed, read once the lock is ours: a job that committed while this one
+        # waited would otherwise make its articles look new and get them added twice.
+        self.existing = store.Existing(ix)
         self.seen: dict[str, str] = {}
         self.read: set[str] = set()
         self.pending = 0
@@ -201,6 +203,7 @@ class Job:
 
     def cancel(self) -> None:
         """Give up the batches and the deletions; the lock is released."""
+        self.existing.close()
         # Segments built or moved in but not committed are orphans: the next job removes them.
         self.built = []
         if self.w.is_closed:  # a commit that failed has already released it
@@ -245,6 +248,7 @@ class Job:
 
     def finish(self) -> None:
         """After the commit: move staged library files into place, delete trashed ones."""
+        self.existing.close()
         for rel in self.staged:
             self.library.settle(rel)
         for rel in self.trashed:

@@ -151,8 +151,14 @@ def test_speed_report_shape(no_floor: bool) -> None:
     if no_floor:
         assert (figures["analyzer_s"], figures["index_to_analyzer"]) == (None, None)
         assert "| - | - |" in table
+        assert "index_analysis_mb_per_s" not in figures
     else:
         assert figures["analyzer_s"] > 0 and figures["index_to_analyzer"] > 0
+        assert figures["index_analysis_mb_per_s"] > 0
+        assert "30: full index-mode analysis " in table
+    # Every build is measured on disk: its index, its temporary peak, its segments.
+    assert figures["segments"] == 1 and figures["index_mb"] > 0
+    assert figures["peak_temp_mb"] >= 0
 
 
 def test_typed_prefixes() -> None:

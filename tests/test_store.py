@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import index_paths
 
-from indexer import job, store
+from indexer import ingest, job, store
 from indexer.config import CORPUS_DIR, Config
 from indexer.ingest import remove_ids
 from indexer.search import Library
@@ -132,3 +132,24 @@ def test_a_reader_opened_midway_through_a_commit_closes_what_it_opened(
     with pytest.raises(OSError):
         store._Index._reader(ix.storage, ix.schema, segments, 1)
     assert closed == [segments[0].segment_id()]
+
+
+def test_an_upload_looks_up_its_ids_without_reading_every_article(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = tmp_path / "index"
+    index_paths(index, [sources / SEEDS[0], sources / SEEDS[1]])
+    ix = store.open_index(index)
+    found = store.Existing(ix)
+    assert len(found) == 2 and SEEDS[0] in found and "nope" not in found
+    content_hash, origin = found[SEEDS[0]]
+    assert origin == str(sources / SEEDS[0]) and len(content_hash) == 64
+    found.close()
+    # The whole map is read only when a job iterates it (a prune, a half-done removal).
+    read_all: list[int] = []
+    original = store.existing
+    monkeypatch.setattr(store, "existing", lambda i: read_all.append(1) or original(i))
+    report = ingest.add_files(Config.at(index), [("memo.txt", "메모\n\n메모의 본문이다.".encode())])
+    assert (report.added, read_all) == (["uploads/memo.txt"], [])
+    ingest.index_sources(Config.at(index), [sources / SEEDS[0]], prune=True)
+    assert read_all == [1]

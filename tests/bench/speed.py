@@ -32,6 +32,7 @@ from indexer.analysis import summit_analyzer
 from indexer.config import Config
 from indexer.ingest import add_files, index_sources
 from indexer.jamo import CHO, decompose
+from indexer.schema import SummitText, body_for_index, build_schema
 from indexer.search import Library
 from tests.bench import DEFAULT_DATA, gen, percentile, read_tsv
 from tests.bench.serving import first_search
@@ -80,6 +81,32 @@ def analyzer_seconds(jsonl: Path) -> float:
                     pass
             spent += time.perf_counter() - started
     return spent
+
+
+def index_analysis_mb_per_s(jsonl: Path, count: int = 2000) -> float:
+    """MB/s of text on one core for the full index-mode analysis of the first ``count`` articles.
+
+    Every analyzed field as the batches compute it (``SummitText.index``: title, body with its
+    lead twice, byline, and both bigram views), positions encoded; no segment written.
+    """
+    schema = build_schema()
+    names = [name for name, f in schema.items() if isinstance(f, SummitText)]
+    docs = []
+    size = 0
+    with jsonl.open(encoding="utf-8") as f:
+        for line in itertools.islice(f, count):
+            record = json.loads(line)
+            title, text = record.get("title", ""), record["text"]
+            size += len(title.encode()) + len(text.encode())
+            body = body_for_index(text)
+            docs.append({"title": title, "body": body, "title_grams": title, "body_grams": body})
+    started = time.process_time()
+    for doc in docs:
+        for name in names:
+            if doc.get(name):
+                for _ in schema[name].index(doc[name]):
+                    pass
+    return size / 1e6 / (time.process_time() - started)
 
 
 def _index_in_child(jsonl: Path, index_dir: Path, floor: bool, profile: Path | None) -> dict:
@@ -283,6 +310,8 @@ def measure_size(
         "segments": runs[0]["segments"],
         "worker_peak_rss_mb": max(r.get("worker_peak_rss_mb", 0) for r in runs),
     }
+    if not args.no_floor:
+        result["index_analysis_mb_per_s"] = index_analysis_mb_per_s(jsonl)
     library = Library(index_dir)
     queries = {
         kind: keyword_queries(jsonl, args.queries, words, args.seed)
@@ -342,6 +371,12 @@ def markdown(report: dict) -> str:
             f"| {r['index_mb']:.0f} | {r['peak_temp_mb']:.0f} | {r['segments']} "
             f"| {r['add_to_searchable_s']:.2f} |"
         )
+    for r in report["sizes"].values():
+        if r.get("index_analysis_mb_per_s"):
+            lines.append(
+                f"\n{r['articles']}: full index-mode analysis "
+                f"{r['index_analysis_mb_per_s']:.3f} MB/s on one core (first 2,000 articles)"
+            )
     lines += [
         "",
         "| articles | query | n | top-10 p50 ms | top-10 p95 ms | page p50 ms | page p95 ms |",
