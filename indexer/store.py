@@ -149,6 +149,7 @@ class _Index(whoosh_index.FileIndex):
     naming a segment it cannot read."""
 
     def reader(self, reuse=None):  # type: ignore[no-untyped-def]
+        """Whoosh's reader of the latest commit; a file gone for good raises ``IndexCorrupt``."""
         try:
             return super().reader(reuse)
         except IndexError_:
