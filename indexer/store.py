@@ -12,6 +12,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.codec.base import Segment
@@ -272,6 +273,7 @@ class Existing(Mapping[str, tuple[str, str]]):
         self.count = ix.doc_count()
         self._all: dict[str, tuple[str, str]] | None = None
         self._reader: IndexReader | None = None
+        self._columns: tuple[Any, Any] = (None, None)
 
     def __getitem__(self, doc_id: str) -> tuple[str, str]:
         if self._all is not None:
@@ -280,16 +282,17 @@ class Existing(Mapping[str, tuple[str, str]]):
             raise KeyError(doc_id)
         if self._reader is None:
             self._reader = self.ix.reader()
-        reader = self._reader
+            self._columns = (
+                self._reader.column_reader("content_hash"),
+                self._reader.column_reader("source"),
+            )
+        reader, (content, source) = self._reader, self._columns
         btext = reader.schema["id"].to_bytes(doc_id)
         if not reader.doc_frequency("id", btext):
             raise KeyError(doc_id)
         for docnum in reader.postings("id", btext).all_ids():
             if not reader.is_deleted(docnum):
-                return (
-                    reader.column_reader("content_hash")[docnum],
-                    reader.column_reader("source")[docnum],
-                )
+                return content[docnum], source[docnum]
         raise KeyError(doc_id)
 
     def __iter__(self) -> Iterator[str]:

@@ -60,15 +60,18 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))]
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of process ``pid`` and its children (the server's workers) in MB."""
+def rss_mb(pid: int, field: str = "VmRSS") -> float:
+    """Memory of process ``pid`` and its children (the server's workers) in MB, summed.
+
+    ``field`` is a line of /proc/PID/status: ``VmRSS`` now, ``VmHWM`` the peak.
+    """
     total = 0.0
     for p in [pid, *children(pid)]:
         try:
             lines = Path(f"/proc/{p}/status").read_text().splitlines()
         except OSError:
             continue
-        total += sum(int(x.split()[1]) / 1024 for x in lines if x.startswith("VmRSS:"))
+        total += sum(int(x.split()[1]) / 1024 for x in lines if x.startswith(f"{field}:"))
     return total
 
 

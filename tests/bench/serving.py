@@ -13,7 +13,7 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.bench.load import children
+from tests.bench.load import rss_mb
 
 START_TIMEOUT_S = 120.0
 # Searches after the first, so the server's peak memory includes some real work.
@@ -35,18 +35,6 @@ def _get(url: str) -> dict | None:
         return {"status": exc.code}
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return None
-
-
-def _peak_rss_mb(pid: int) -> float:
-    """Peak resident memory of the server: its master and its worker processes, summed."""
-    total = 0.0
-    for p in [pid, *children(pid)]:
-        try:
-            lines = Path(f"/proc/{p}/status").read_text().splitlines()
-        except OSError:
-            continue
-        total += sum(int(x.split()[1]) / 1024 for x in lines if x.startswith("VmHWM:"))
-    return total
 
 
 def first_search(index_dir: Path, log: Callable[[str], None]) -> dict:
@@ -71,7 +59,7 @@ def first_search(index_dir: Path, log: Callable[[str], None]) -> dict:
         return {
             "first_search_s": first,
             "total": answer.get("total"),
-            "peak_rss_mb": _peak_rss_mb(server.pid),
+            "peak_rss_mb": rss_mb(server.pid, "VmHWM"),
         }
     finally:
         server.terminate()
