@@ -15,6 +15,9 @@ from indexer import ingest
 from indexer.config import CORPUS_DIR, Config
 from webui import create_app
 
+# The browser tests' server, browser and tab (tests/browser_support.py).
+pytest_plugins = ["browser_support"]
+
 ADMIN_TOKEN = "test-admin-token"
 # The fixture article: markup in every field a page shows, so each page proves it escapes.
 SCRIPT = "<script>alert(1)</script>"

@@ -2,31 +2,23 @@
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import shutil
-import threading
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import waitress
-from conftest import ADMIN_TOKEN, make_app
+from browser_support import (
+    NEEDS_CHROMIUM,
+    WIDTHS,
+    Shot,
+    api,
+    hit_ids,
+    log_in,
+    options,
+    overflows,
+)
+from conftest import ADMIN_TOKEN
+from playwright import sync_api as playwright_sync
 
-playwright_sync = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SHOTS = Path(os.environ.get("SUMMIT_SEARCH_SHOTS", "/tmp/shots"))
 S002 = "002_4eef7aca86074d55.txt"
 S003 = "003_d2343a382aed7d1a.txt"
 UPLOAD_TEXT = (
@@ -35,88 +27,10 @@ UPLOAD_TEXT = (
     "이 말은 브라우저 시험에서 올린 기사에만 들어 있다.\n"
 )
 
-pytestmark = pytest.mark.skipif(
-    not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} missing: run `bash .ci/setup --test`"
-)
+pytestmark = NEEDS_CHROMIUM
 
 
-@pytest.fixture(scope="module")
-def base_url(corpus_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app over a private index copy, under waitress on a free port of 127.0.0.1."""
-    index_dir = tmp_path_factory.mktemp("browser") / "index"
-    shutil.copytree(corpus_index, index_dir)
-    server = waitress.create_server(
-        make_app(index_dir, MAX_CONTENT_LENGTH=1024 * 1024), host="127.0.0.1", port=0, threads=4
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    server.task_dispatcher.shutdown()
-    thread.join(10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[playwright_sync.Browser]:
-    """Headless Chromium, driven by Playwright (which never downloads a browser here)."""
-    with playwright_sync.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
-WIDTHS = pytest.mark.parametrize("page", [DESKTOP, PHONE], indirect=True, ids=["desktop", "phone"])
-
-
-@pytest.fixture
-def page(
-    browser: playwright_sync.Browser, base_url: str, request: pytest.FixtureRequest
-) -> Iterator[playwright_sync.Page]:
-    """A Korean-speaking tab that may use the clipboard; fails the test on any page error.
-
-    Desktop-sized unless parametrized (``WIDTHS``) with a viewport.
-    """
-    context = browser.new_context(
-        base_url=base_url,
-        locale="ko-KR",
-        permissions=["clipboard-read", "clipboard-write"],
-        viewport=getattr(request, "param", DESKTOP),
-    )
-    tab = context.new_page()
-    problems: list[str] = []
-    tab.on("pageerror", lambda exc: problems.append(str(exc)))
-    # CSP violations and failed loads show up as console errors; a 403 is the designed answer
-    # to a wrong admin token, which one journey tries.
-    tab.on(
-        "console",
-        lambda msg: (
-            problems.append(msg.text)
-            if msg.type == "error" and "status of 403" not in msg.text
-            else None
-        ),
-    )
-    yield tab
-    context.close()
-    assert problems == []
-
-
-def api(base_url: str, path: str) -> dict:
-    with urllib.request.urlopen(base_url + path) as response:
-        return json.load(response)
-
-
-def shot(page: playwright_sync.Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
-
-
-def hit_ids(page: playwright_sync.Page) -> list[str]:
-    return page.locator("li.hit").evaluate_all("els => els.map(e => e.dataset.id)")
-
-
-def test_korean_search_with_highlights_and_a_filter(page: playwright_sync.Page) -> None:
+def test_korean_search_with_highlights_and_a_filter(page: playwright_sync.Page, shot: Shot) -> None:
     page.goto("/help")
     page.keyboard.press("/")
     assert page.evaluate("document.activeElement.id") == "q"
@@ -144,7 +58,7 @@ def test_korean_search_with_highlights_and_a_filter(page: playwright_sync.Page) 
     assert hit_ids(page)[:2] == ["001_7ad3c6ee62ab7cbe.txt", S002]
 
 
-def test_article_view_and_match_navigation(page: playwright_sync.Page) -> None:
+def test_article_view_and_match_navigation(page: playwright_sync.Page, shot: Shot) -> None:
     page.goto("/?q=유네스코")
     page.locator("li.hit h2 a").first.click()
     page.wait_for_url(f"**/articles/{S002}?q=*")
@@ -167,7 +81,9 @@ def test_article_view_and_match_navigation(page: playwright_sync.Page) -> None:
 
 
 @WIDTHS
-def test_quote_copies_the_exact_passage(page: playwright_sync.Page, base_url: str) -> None:
+def test_quote_copies_the_exact_passage(
+    page: playwright_sync.Page, base_url: str, shot: Shot
+) -> None:
     page.goto("/?q=기본법")
     passage = api(base_url, "/api/search?q=%EA%B8%B0%EB%B3%B8%EB%B2%95")["hits"][0]["passages"][0]
     body = api(base_url, f"/api/articles/{S003}")["body"]
@@ -196,7 +112,9 @@ def test_quote_copies_the_exact_passage(page: playwright_sync.Page, base_url: st
 
 
 @WIDTHS
-def test_cite_this_article_and_quote_a_selection(page: playwright_sync.Page, base_url: str) -> None:
+def test_cite_this_article_and_quote_a_selection(
+    page: playwright_sync.Page, base_url: str, shot: Shot
+) -> None:
     page.goto(f"/articles/{S002}")
     page.locator("#cite > summary").click()
     assert page.locator("#cite-bibtex").inner_text().startswith("@article{article2024-")
@@ -233,7 +151,7 @@ def test_cite_this_article_and_quote_a_selection(page: playwright_sync.Page, bas
 
 
 def test_admin_upload_then_find_it(
-    page: playwright_sync.Page, tmp_path: Path, base_url: str
+    page: playwright_sync.Page, tmp_path: Path, base_url: str, shot: Shot
 ) -> None:
     page.goto("/admin")
     page.fill("#token", "wrong")
@@ -287,6 +205,7 @@ def test_strict_and_relaxed_counts(
     summary: str,
     relaxed: str,
     title: str,
+    shot: Shot,
 ) -> None:
     context = browser.new_context(
         base_url=base_url, locale=locale, viewport={"width": 1280, "height": 900}
@@ -306,7 +225,7 @@ def test_strict_and_relaxed_counts(
     context.close()
 
 
-def test_match_bar_steps_through_one_word(page: playwright_sync.Page) -> None:
+def test_match_bar_steps_through_one_word(page: playwright_sync.Page, shot: Shot) -> None:
     page.goto("/articles/001_7ad3c6ee62ab7cbe.txt?q=AI 안전 서약")
     assert page.locator("#match-count").inner_text() == "일치 55곳"
     steps = page.locator("button.concept-step")
@@ -362,7 +281,7 @@ def test_no_korean_word_is_split_across_lines(
 
 
 def test_a_phone_folds_the_filters_above_the_results(
-    browser: playwright_sync.Browser, base_url: str
+    browser: playwright_sync.Browser, base_url: str, shot: Shot
 ) -> None:
     context = browser.new_context(
         base_url=base_url,
@@ -394,25 +313,8 @@ def test_a_phone_folds_the_filters_above_the_results(
     wide.close()
 
 
-def overflows(page: playwright_sync.Page) -> bool:
-    """True if the page is wider than the window (a sideways scroll on a phone)."""
-    return page.evaluate("() => document.scrollingElement.scrollWidth > window.innerWidth")
-
-
-def log_in(page: playwright_sync.Page, path: str = "/admin") -> None:
-    page.goto(path)
-    assert (
-        page.locator("#login-help")
-        .inner_text()
-        .startswith("관리자 토큰은 `summit-search serve`가 시작할 때 출력합니다")
-    )
-    page.fill("#token", ADMIN_TOKEN)
-    page.click("form[action='/admin/login'] button")
-    page.wait_for_load_state()
-
-
 @WIDTHS
-def test_admin_lists_filters_and_deletes_a_paste(page: playwright_sync.Page) -> None:
+def test_admin_lists_filters_and_deletes_a_paste(page: playwright_sync.Page, shot: Shot) -> None:
     log_in(page, "/admin/articles")  # the login comes back to the list
     assert page.url == page.url.split("/admin")[0] + "/admin/articles"
     count = page.locator("#list-count").inner_text()
@@ -446,14 +348,8 @@ def test_admin_lists_filters_and_deletes_a_paste(page: playwright_sync.Page) -> 
     assert page.locator("li.entry[data-origin=paste]").count() == 0
 
 
-def options(page: playwright_sync.Page) -> list[str]:
-    return page.locator("#q-suggest [role=option]").evaluate_all(
-        "els => els.map(e => e.firstChild.textContent)"
-    )
-
-
 @WIDTHS
-def test_the_search_box_completes_half_typed_korean(page: playwright_sync.Page) -> None:
+def test_the_search_box_completes_half_typed_korean(page: playwright_sync.Page, shot: Shot) -> None:
     page.goto("/")
     box = page.locator("#q")
     assert box.get_attribute("aria-expanded") == "false"
@@ -500,7 +396,7 @@ def test_suggestions_keyboard_escape_and_titles(page: playwright_sync.Page) -> N
 
 
 @WIDTHS
-def test_the_readme_screenshot_page(page: playwright_sync.Page) -> None:
+def test_the_readme_screenshot_page(page: playwright_sync.Page, shot: Shot) -> None:
     # The README's screenshots are these (tests/bench/screenshots.py copies them); the second
     # visit shows a warm search's time, not the first one's dictionary loading.
     page.goto("/?q=서울 정상회의")
@@ -518,7 +414,9 @@ def test_the_readme_screenshot_page(page: playwright_sync.Page) -> None:
 
 
 @WIDTHS
-def test_empty_and_past_the_end_pages_say_what_to_do(page: playwright_sync.Page) -> None:
+def test_empty_and_past_the_end_pages_say_what_to_do(
+    page: playwright_sync.Page, shot: Shot
+) -> None:
     page.goto("/?q=쿼카쿼카 유네스코&outlet=전자신문")
     assert page.locator("#empty h2").is_visible()
     results, main = page.locator(".results").bounding_box(), page.locator("main").bounding_box()
@@ -540,7 +438,7 @@ def test_empty_and_past_the_end_pages_say_what_to_do(page: playwright_sync.Page)
 
 
 @WIDTHS
-def test_a_date_range_says_what_it_hides(page: playwright_sync.Page) -> None:
+def test_a_date_range_says_what_it_hides(page: playwright_sync.Page, shot: Shot) -> None:
     page.goto("/?q=공공성&from=2024-01-01")
     note = page.locator("#undated")
     assert note.is_visible()  # beside the count, also where the filter panel is folded
