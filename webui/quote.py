@@ -22,7 +22,7 @@ class Quote:
 
     plain: str
     markdown: str
-    # This site's article view at the sentence, without the search (a permalink).
+    # This site's article view at the sentence (or paragraph), without the search (a permalink).
     sentence_link: str
     # The original page scrolled to the passage; "" without a URL.
     fragment_url: str
@@ -54,6 +54,14 @@ def make_quote(
     if sentence_link and not _local(sentence_link):
         markdown += f" [↗]({sentence_link})"
     return Quote(plain, markdown, sentence_link, fragment_link(meta.url, text), search_link)
+
+
+def opening(text: str, words: int = 2, width: int = 14) -> str:
+    """The first ``words`` words of ``text`` (at most about ``width`` characters), then "…"."""
+    head = " ".join(text.split()[:words])
+    if len(head) > width:
+        head = head[:width].rstrip()
+    return head + "…" if len(head) < len(text.strip()) else head
 
 
 def _local(url: str) -> bool:

@@ -1,0 +1,118 @@
+"""Reading and citing in a real headless Chromium: the article view's quotes and citations."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from browser_support import NEEDS_CHROMIUM, WIDTHS, Shot, api, overflows
+from playwright import sync_api as playwright_sync
+
+pytestmark = NEEDS_CHROMIUM
+
+S001 = "001_7ad3c6ee62ab7cbe.txt"
+SEOUL = "서울 정상회의"
+
+
+def sentences(base_url: str, doc_id: str) -> dict[str, str]:
+    """Each sentence of an article by its anchor (s<n>), cut from the body by the API's offsets."""
+    data = api(base_url, f"/api/articles/{quote(doc_id)}")
+    return {
+        s["anchor"]: data["body"][s["start"] : s["end"]]
+        for p in data["paragraphs"]
+        for s in p["sentences"]
+    }
+
+
+def copy(page: playwright_sync.Page, menu: playwright_sync.Locator, fmt: str) -> str:
+    """Open a Quote menu, copy one of its formats and return what the clipboard holds."""
+    if not menu.evaluate("d => d.open"):
+        menu.locator("summary").click()
+    menu.locator(f"button[data-format={fmt}]").click()
+    menu.locator(".quote-status").wait_for(state="visible")
+    return page.evaluate("navigator.clipboard.readText()")
+
+
+@WIDTHS
+def test_the_article_view_quotes_the_highlighted_sentence(
+    page: playwright_sync.Page, base_url: str, shot: Shot
+) -> None:
+    said = sentences(base_url, S001)
+    page.goto(f"/?q={SEOUL}")
+    page.locator(f'li.hit[data-id="{S001}"] h2 a').click()
+    page.wait_for_url(f"**/articles/{S001}?q=*")
+    # Paragraph 1 has three sentences; only the second holds the query's words.
+    assert page.locator("#p1 .s").evaluate_all("els => els.map(e => e.id)") == ["s1", "s2", "s3"]
+    assert page.locator("#s2 mark").count() == 3 and page.locator("#s1 mark, #s3 mark").count() == 0
+    menus = page.locator("#p1 details.quote")
+    assert menus.count() == 1
+    text, citation = copy(page, menus, "plain").split("\n\n— ")
+    assert text == said["s2"]
+    assert citation.startswith("Asia-Pacific Region Intelligence Center, “한국, 글로벌 AI 협력")
+    assert copy(page, menus, "link") == f"{base_url}/articles/{S001}#s2"
+    assert copy(page, menus, "searchLink") == (
+        f"{base_url}/articles/{S001}?q=%EC%84%9C%EC%9A%B8+%EC%A0%95%EC%83%81%ED%9A%8C%EC%9D%98#s2"
+    )
+    markdown = copy(page, menus, "markdown")
+    assert markdown.startswith(f"> {said['s2']}\n>\n> — Asia-Pacific Region")
+    # The menu names its sentence by its first words and, open, highlights it.
+    assert menus.locator("summary").inner_text() == "인용 “우리 정부는…”"
+    assert page.locator(".s.quoting").evaluate_all("els => els.map(e => e.id)") == ["s2"]
+    # Paragraph 3 has three sentences with a match: one menu each, each its own sentence.
+    page.locator("#p3").scroll_into_view_if_needed()
+    menus = page.locator("#p3 details.quote")
+    assert menus.evaluate_all("els => els.map(e => e.dataset.target)") == ["s5", "s6", "s8"]
+    for n, target in enumerate(("s5", "s6", "s8")):
+        menu = menus.nth(n)
+        assert copy(page, menu, "plain").split("\n\n— ")[0] == said[target]
+        assert copy(page, menu, "link") == f"{base_url}/articles/{S001}#{target}"
+    assert not overflows(page)
+    shot(page, f"article-sentence-quotes-{page.viewport_size['width']}")
+    # The link opens the article at that sentence, highlighted.
+    page.goto(f"/articles/{S001}#s6")
+    assert page.locator(".s:target").inner_text() == said["s6"]
+
+
+@WIDTHS
+def test_a_paragraph_without_a_match_is_quoted_whole_with_its_own_link(
+    page: playwright_sync.Page, base_url: str, shot: Shot
+) -> None:
+    data = api(base_url, f"/api/articles/{S001}")
+    p1 = data["paragraphs"][0]
+    page.goto(f"/articles/{S001}")
+    page.locator("#p1").hover()
+    menus = page.locator("#p1 details.quote")
+    assert menus.count() == 1
+    assert menus.locator("summary").inner_text() == "인용"
+    text = copy(page, menus, "plain").split("\n\n— ")[0]
+    assert text == p1["text"].strip()
+    assert copy(page, menus, "link") == f"{base_url}/articles/{S001}#p1"
+    assert menus.locator("button[data-format=link]").inner_text() == "이 문단 링크 복사"
+    assert page.locator(".para.quoting").evaluate_all("els => els.map(e => e.id)") == ["p1"]
+    shot(page, f"article-paragraph-quote-{page.viewport_size['width']}")
+    # A paragraph of one sentence is that sentence.
+    page.locator("#p6").hover()
+    menu = page.locator("#p6 details.quote")
+    assert copy(page, menu, "link") == f"{base_url}/articles/{S001}#s14"
+    assert copy(page, menu, "plain").split("\n\n— ")[0] == sentences(base_url, S001)["s14"]
+
+
+@WIDTHS
+def test_a_highlighted_statement_line_has_a_quote(
+    page: playwright_sync.Page, base_url: str, shot: Shot
+) -> None:
+    line = "'AI 정상회의' 선언 채택, “AI 개발 기업에 특별 책임”"
+    page.goto(f"/articles/{S001}?q=정상회의")
+    p7 = page.locator("#p7")
+    assert p7.locator("p").inner_text() == line
+    assert p7.locator("mark").all_inner_texts() == ["정상회의"]
+    menu = p7.locator("details.quote")
+    assert menu.count() == 1
+    p7.scroll_into_view_if_needed()
+    text, citation = copy(page, menu, "plain").split("\n\n— ")
+    assert text == line
+    assert citation.startswith("Asia-Pacific Region Intelligence Center")
+    target = menu.get_attribute("data-target")
+    assert sentences(base_url, S001)[target] == line
+    assert copy(page, menu, "link") == f"{base_url}/articles/{S001}#{target}"
+    assert not overflows(page)
+    shot(page, f"article-statement-quote-{page.viewport_size['width']}")
