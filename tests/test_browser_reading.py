@@ -116,3 +116,69 @@ def test_a_highlighted_statement_line_has_a_quote(
     assert copy(page, menu, "link") == f"{base_url}/articles/{S001}#{target}"
     assert not overflows(page)
     shot(page, f"article-statement-quote-{page.viewport_size['width']}")
+
+
+# The words of a box that wrap inside (between two letters or digits, or after a hyphen),
+# each with whether it is longer than a line, the only reason for it to.
+BROKEN_WORDS = """(box) => {
+  const style = getComputedStyle(box);
+  const line = box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  const chars = [];
+  const range = document.createRange();
+  const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (let i = 0; i < node.data.length; i++) {
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      const rect = range.getBoundingClientRect();
+      chars.push({ ch: node.data[i], top: Math.round(rect.top), width: rect.width });
+    }
+  }
+  const text = chars.map((c) => c.ch).join("");
+  const out = [];
+  for (let i = 1; i < chars.length; i++) {
+    const before = chars[i - 1], here = chars[i];
+    if (here.top <= before.top) continue;
+    if (!/[\\p{L}\\p{N}-]/u.test(before.ch) || !/[\\p{L}\\p{N}]/u.test(here.ch)) continue;
+    let start = i, end = i;
+    while (start > 0 && !/\\s/.test(text[start - 1])) start--;
+    while (end < text.length && !/\\s/.test(text[end])) end++;
+    const width = chars.slice(start, end).reduce((sum, c) => sum + c.width, 0);
+    out.push([text.slice(start, end), width > line]);
+  }
+  return out;
+}"""
+
+
+@WIDTHS
+def test_cite_this_article_in_the_interface_language_with_a_permalink(
+    page: playwright_sync.Page, base_url: str, shot: Shot
+) -> None:
+    page.goto(f"/articles/{S001}")
+    page.locator("#cite > summary").click()
+    # The article has no URL and this server is on loopback: the citation names no address,
+    # so Markdown would repeat Text and is left out; the permalink is offered on its own.
+    assert page.locator("#cite h2").all_inner_texts() == [
+        "고유 링크",
+        "텍스트",
+        "BibTeX",
+        "RIS",
+        "CSL-JSON",
+    ]
+    page.locator("button.cite-copy[data-target=cite-link]").click()
+    assert page.evaluate("navigator.clipboard.readText()") == f"{base_url}/articles/{S001}"
+    assert page.locator("#cite-link").get_attribute("href") == f"{base_url}/articles/{S001}"
+    page.locator("button.cite-copy[data-target=cite-plain]").click()
+    plain = page.evaluate("navigator.clipboard.readText()")
+    assert plain.startswith(
+        "Asia-Pacific Region Intelligence Center, “한국, 글로벌 AI 협력 주도…AI 서울 정상회의 "
+        "성공 개최”, 허관, 2024-05-23. (검색일 "
+    )
+    # Every word stays whole on its line (2024-05-23, 주도, the CSL type) unless it is
+    # longer than the line.
+    for box in ("plain", "bibtex", "ris", "csl"):
+        broken = page.locator(f"#cite-{box}").evaluate(BROKEN_WORDS)
+        assert [word for word, too_long in broken if not too_long] == [], box
+    assert page.locator("#cite-bibtex").inner_text().startswith("@article{asiapacificregion")
+    assert not overflows(page)
+    shot(page, f"cite-article-{page.viewport_size['width']}")

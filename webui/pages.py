@@ -27,7 +27,7 @@ from indexer.store import IndexError_
 from webui import cite, i18n
 from webui.library import get_library
 from webui.params import SearchParams, page_window
-from webui.quote import Quote, http_url, make_quote, opening
+from webui.quote import Quote, http_url, loopback, make_quote, opening
 
 bp = Blueprint("pages", __name__)
 
@@ -165,7 +165,14 @@ def article(doc_id: str) -> str:
     at = _span(request.args.get("at"))
     cited = next((p.anchor for p in view.paragraphs if at and p.start <= at[0] < p.end), None)
     quotes = {p.anchor: paragraph_quotes(view, p, q) for p in view.paragraphs if p.quotable}
+    link = external("pages.article", doc_id=view.id)
     meta = source_of(view)
+    if not meta.url and not loopback(link):
+        # Without an original address the citation names where it was read: this page.
+        meta = view.meta(url=link)
+    citations = cite.every_format(meta, date.today(), i18n.t("accessed"))
+    if citations["markdown"] == citations["plain"]:
+        del citations["markdown"]  # nothing to link: the same text twice helps nobody
     return render_template(
         "article.html",
         article=view,
@@ -173,9 +180,10 @@ def article(doc_id: str) -> str:
         raw=request.args.get("view") == "raw",
         cited=cited,
         quotes=quotes,
-        citations=cite.every_format(meta, date.today(), i18n.t("accessed")),
-        cite_plain=cite.plain(meta, date.today(), i18n.t("accessed")),
-        link=external("pages.article", doc_id=view.id),
+        citations=citations,
+        cite_html=cite.unbroken_html,
+        cite_plain=citations["plain"],
+        link=link,
         midnight=time(0, 0),
     )
 

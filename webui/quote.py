@@ -51,7 +51,7 @@ def make_quote(
     plain = f"{text}\n\n— {cite.plain(meta, accessed, accessed_label)}"
     quoted = "\n".join(f"> {line}" for line in text.split("\n"))
     markdown = f"{quoted}\n>\n> — {cite.markdown(meta, accessed, accessed_label)}"
-    if sentence_link and not _local(sentence_link):
+    if sentence_link and not loopback(sentence_link):
         markdown += f" [↗]({sentence_link})"
     return Quote(plain, markdown, sentence_link, fragment_link(meta.url, text), search_link)
 
@@ -64,7 +64,8 @@ def opening(text: str, words: int = 2, width: int = 14) -> str:
     return head + "…" if len(head) < len(text.strip()) else head
 
 
-def _local(url: str) -> bool:
+def loopback(url: str) -> bool:
+    """True if ``url`` names this machine (localhost, 127.x, ::1): nobody else can open it."""
     host = (urlsplit(url).hostname or "").lower()
     return host in ("localhost", "::1") or host.startswith("127.")
 
