@@ -182,3 +182,25 @@ def test_cite_this_article_in_the_interface_language_with_a_permalink(
     assert page.locator("#cite-bibtex").inner_text().startswith("@article{asiapacificregion")
     assert not overflows(page)
     shot(page, f"cite-article-{page.viewport_size['width']}")
+
+
+@WIDTHS
+def test_the_login_help_shows_the_command_as_code(page: playwright_sync.Page, shot: Shot) -> None:
+    page.goto("/admin")
+    help_text = page.locator("#login-help")
+    assert help_text.inner_text() == (
+        "관리자 토큰은 summit-search serve가 시작할 때 출력합니다(“admin token (this run "
+        "only): …”). 시작할 때마다 새로 만들어지므로, 같은 토큰을 계속 쓰려면 서버를 시작하기 "
+        "전에 SUMMIT_SEARCH_ADMIN_TOKEN을 설정하세요."
+    )
+    assert help_text.locator("code").all_inner_texts() == [
+        "summit-search serve",
+        "SUMMIT_SEARCH_ADMIN_TOKEN",
+    ]
+    assert (
+        help_text.locator("code")
+        .first.evaluate("e => getComputedStyle(e).fontFamily")
+        .startswith("ui-monospace")
+    )
+    assert not overflows(page)
+    shot(page, f"login-{page.viewport_size['width']}")

@@ -10,6 +10,8 @@ from pathlib import Path
 from conftest import make_app
 from flask.testing import FlaskClient
 
+from webui.i18n import code_spans
+
 S001 = "001_7ad3c6ee62ab7cbe.txt"
 FIXTURE = "fixtures/script.jsonl"
 KO = {"Accept-Language": "ko-KR,ko;q=0.9"}
@@ -101,3 +103,10 @@ def test_the_article_view_quotes_each_highlighted_sentence(client: FlaskClient) 
     # Without a search, a paragraph of several sentences is quoted whole.
     found = quote_targets(page_of(client, f"/articles/{S001}"))
     assert found["p1"] == ["p1"] and found["p3"] == ["p3"] and found["p2"] == ["s4"]
+
+
+def test_commands_in_interface_text_are_code_and_the_rest_is_escaped() -> None:
+    assert str(code_spans("run `summit-search <serve>` & <b>wait</b>")) == (
+        "run <code>summit-search &lt;serve&gt;</code> &amp; &lt;b&gt;wait&lt;/b&gt;"
+    )
+    assert str(code_spans("no ` pair")) == "no ` pair"

@@ -108,7 +108,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "bad_token": "That token is not right.",
         "login_help": "The admin token is printed by `summit-search serve` when it starts "
         "(“admin token (this run only): …”), a new one each start. To keep one token, set "
-        "SUMMIT_SEARCH_ADMIN_TOKEN before starting the server.",
+        "`SUMMIT_SEARCH_ADMIN_TOKEN` before starting the server.",
         "articles_title": "Articles",
         "articles_count": "{n} articles in the index",
         "articles_list": "List, search and delete articles",
@@ -290,7 +290,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "bad_token": "토큰이 맞지 않습니다.",
         "login_help": "관리자 토큰은 `summit-search serve`가 시작할 때 출력합니다"
         "(“admin token (this run only): …”). 시작할 때마다 새로 만들어지므로, 같은 토큰을 "
-        "계속 쓰려면 서버를 시작하기 전에 SUMMIT_SEARCH_ADMIN_TOKEN을 설정하세요.",
+        "계속 쓰려면 서버를 시작하기 전에 `SUMMIT_SEARCH_ADMIN_TOKEN`을 설정하세요.",
         "articles_title": "기사",
         "articles_count": "색인된 기사 {n}건",
         "articles_list": "기사 목록·검색·삭제",
