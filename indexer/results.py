@@ -157,14 +157,24 @@ def result_json(result: SearchResult, say: Callable[[Notice], str]) -> dict[str,
 
 
 def article_json(view: ArticleView) -> dict[str, Any]:
-    """An article as JSON, paragraphs with anchors and highlighted HTML."""
+    """An article as JSON, paragraphs with anchors, highlighted HTML and their sentences."""
     return {
         **view.meta_json(),
         "body": view.body,
         "raw": view.raw,
         "matches": view.matches,
         "paragraphs": [
-            {"anchor": p.anchor, "start": p.start, "end": p.end, "text": p.text, "html": p.html}
+            {
+                "anchor": p.anchor,
+                "start": p.start,
+                "end": p.end,
+                "text": p.text,
+                "html": p.html,
+                # Each sentence's anchor (the article view's #s<n>) and offsets into the body.
+                "sentences": [
+                    {"anchor": f"s{s.number}", "start": s.start, "end": s.end} for s in p.sentences
+                ],
+            }
             for p in view.paragraphs
         ],
     }

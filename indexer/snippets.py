@@ -311,17 +311,28 @@ def paragraphs(text: str, targets: Sequence[Target], analyzer: Analyzer) -> list
         own = tuple(x for x in sentences if s <= x.start and x.end <= e)
         html = _sentence_html(text, s, e, own, inside)
         line = text[s:e].strip()
-        quotable = bool(_STATEMENT.search(line) or _LIST_ITEM.match(line))
+        quotable = quotable_line(line)
         out.append(Paragraph(f"p{n}", s, e, text[s:e], html, tuple(inside), own, quotable))
     return out
 
 
-# What has a quote control: a line that ends as a sentence does (a bracketed note such as
-# 〈관련기사 4면〉 after it aside), or an item of a list (a declaration's points); a subhead or
-# a caption has not.
-_STATEMENT = re.compile(
-    r"[.!?。！？…][\"'\u201d\u2019)\]]*(?:\s*[〈<\[(（【][^〈<\[(（【\n]{0,30}[〉>\])）】])?$"
-)
+def quotable_line(line: str) -> bool:
+    """True if a paragraph's line is a statement, which gets quote tools.
+
+    A line that ends as a sentence does (a bracketed note such as 〈관련기사 4면〉 after it
+    aside), an item of a list (a declaration's points), or a line that ends with someone's
+    words in double quotes, as Korean headlines and subheads report speech (윤 대통령 "AI
+    안전 확보해야"); a subhead or a caption has not, nor a line ending with a term in single
+    quotes, which mark a name or an emphasis, not speech (…담은 '서울 의향서').
+    """
+    return bool(_STATEMENT.search(line) or _SPEECH.search(line) or _LIST_ITEM.match(line))
+
+
+# A bracketed note after the end: 〈관련기사 4면〉, (사진), [종합].
+_NOTE = r"(?:\s*[〈<\[(（【][^〈<\[(（【\n]{0,30}[〉>\])）】])?$"
+_STATEMENT = re.compile(r"[.!?。！？…][\"'\u201d\u2019)\]]*" + _NOTE)
+# Words of at least two in double quotes (curly or straight) closing the line.
+_SPEECH = re.compile(r"[“\"][^“”\"\n]*\S\s+\S[^“”\"\n]*[”\"]" + _NOTE)
 _LIST_ITEM = re.compile(r"(?:[·•∙\-–*]|\d{1,2}[.)])\s*\w")
 
 

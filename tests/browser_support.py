@@ -140,7 +140,7 @@ def log_in(page: playwright_sync.Page, path: str = "/admin") -> None:
     assert (
         page.locator("#login-help")
         .inner_text()
-        .startswith("관리자 토큰은 `summit-search serve`가 시작할 때 출력합니다")
+        .startswith("관리자 토큰은 summit-search serve가 시작할 때 출력합니다")
     )
     page.fill("#token", ADMIN_TOKEN)
     page.click("form[action='/admin/login'] button")

@@ -130,3 +130,15 @@ def test_cite_key_is_stable_and_ascii() -> None:
     assert cite.cite_key(FULL) == "yonhap2024-119b9f"
     assert cite.cite_key(FULL.meta(outlet="연합뉴스")) == "article2024-119b9f"
     assert cite.cite_key(BARE) == "articlend-ac8454"
+
+
+def test_hyphenated_words_are_kept_whole_on_screen() -> None:
+    html = cite.unbroken_html("허관, 2024-05-23. <b>Asia-Pacific</b> https://a.example/x")
+    assert html == (
+        '허관, <span class="word">2024-05-23.</span> '
+        '<span class="word">&lt;b&gt;Asia-Pacific&lt;/b&gt;</span> https://a.example/x'
+    )
+    # A word longer than the limit (a long address) wraps as the browser likes.
+    long = "https://example.com/" + "-".join(["part"] * 10)
+    assert cite.unbroken_html(long) == long
+    assert cite.unbroken_html("TY  - NEWS") == "TY  - NEWS"

@@ -417,8 +417,9 @@ def paragraphs_without_quote(page: str) -> list[str]:
     [
         # ◇ subheads.
         (S000, ["p2", "p7"]),
-        # A headline-like line; p2 ends "개최했다.〈관련기사 4면〉" and keeps its quote.
-        (S001, ["p7"]),
+        # p2 ends "개최했다.〈관련기사 4면〉"; p7, a subhead ending with words in double quotes
+        # (…채택, “AI 개발 기업에 특별 책임”), reports speech: both keep their quotes.
+        (S001, []),
         # The declaration's headings and its lead-in ("To deliver on these priorities:"); its
         # bullet points (·Promoting AI accessibility…) are quotable.
         (S003, ["p6", "p10", "p11", "p21", "p28"]),

@@ -205,11 +205,12 @@ def test_unknown_articles_and_logged_out_sessions(client: FlaskClient) -> None:
 def test_the_login_page_says_where_the_token_comes_from(tmp_path: Path) -> None:
     index_paths(tmp_path / "index", [])
     page = make_app(tmp_path / "index").test_client().get("/admin", headers=EN)
-    assert text_of(page.get_data(as_text=True), "login-help") == (
-        "The admin token is printed by `summit-search serve` when it starts (“admin token "
-        "(this run only): …”), a new one each start. To keep one token, set "
-        "SUMMIT_SEARCH_ADMIN_TOKEN before starting the server."
-    )
+    assert (
+        '<p class="login-help" id="login-help">The admin token is printed by <code>summit-search '
+        "serve</code> when it starts (“admin token (this run only): …”), a new one each start. "
+        "To keep one token, set <code>SUMMIT_SEARCH_ADMIN_TOKEN</code> before starting the "
+        "server.</p>"
+    ) in page.get_data(as_text=True)
 
 
 def test_bundled_articles_count_as_bundled(corpus_index: Path) -> None:

@@ -12,6 +12,8 @@ import json
 import re
 from datetime import date
 
+from markupsafe import Markup, escape
+
 from indexer.meta import ArticleMeta
 
 FORMATS = ("plain", "markdown", "bibtex", "ris", "csl")
@@ -91,6 +93,29 @@ def every_format(meta: ArticleMeta, accessed: date, accessed_label: str) -> dict
         "ris": ris(meta, accessed),
         "csl": csl_json(meta, accessed),
     }
+
+
+# A word joined by hyphens: a date (2024-05-23), a cite key, Asia-Pacific, article-newspaper.
+_HYPHENATED = re.compile(r"[^\s-]+(?:-[^\s-]+)+")
+
+
+def unbroken_html(text: str, longest: int = 40) -> Markup:
+    """``text`` as HTML in which a hyphenated word of up to ``longest`` characters is one unit.
+
+    Browsers wrap after any hyphen, so on a phone a date came out as 2024-05- / 23. Each such
+    word goes in a ``word`` span, which the stylesheet makes an inline block: it moves to the
+    next line whole and breaks inside only if it is longer than a line. The text is unchanged.
+    """
+    parts: list[Markup] = []
+    pos = 0
+    for m in _HYPHENATED.finditer(text):
+        if len(m.group()) > longest:
+            continue
+        parts.append(escape(text[pos : m.start()]))
+        parts.append(Markup('<span class="word">{}</span>').format(m.group()))
+        pos = m.end()
+    parts.append(escape(text[pos:]))
+    return Markup("").join(parts)
 
 
 def cite_key(meta: ArticleMeta) -> str:

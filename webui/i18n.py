@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Flask, g, request
+from markupsafe import Markup, escape
 
 from indexer import summits
 from indexer.facets import UNKNOWN
@@ -29,6 +32,15 @@ def t(key: str, **values: object) -> str:
     """The interface string ``key`` in the current language, with ``values`` filled in."""
     text = STRINGS[ui_language()][key]
     return text.format(**values) if values else text
+
+
+# A command or a setting in the interface's sentences is written in backticks, as in Markdown.
+_CODE = re.compile(r"`([^`\n]+)`")
+
+
+def code_spans(text: str) -> Markup:
+    """Interface text as HTML: escaped, each `command` in backticks shown as <code>."""
+    return Markup(_CODE.sub(r"<code>\1</code>", str(escape(text))))
 
 
 def notice(note: Notice) -> str:
@@ -80,7 +92,10 @@ def language_name(code: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Offer ``t``, ``notice``, ``summary``, ``language_name``, ``ui_language`` to templates."""
+    """Offer ``t``, ``notice``, ``summary``, ``language_name``, ``ui_language`` to templates.
+
+    And the filter ``code_spans``, for sentences that name a command.
+    """
     app.jinja_env.globals.update(
         t=t,
         language_name=language_name,
@@ -92,3 +107,4 @@ def init_app(app: Flask) -> None:
         all_summits=all_summits,
         unknown=UNKNOWN,
     )
+    app.jinja_env.filters["code_spans"] = code_spans

@@ -93,7 +93,17 @@ SCHEMAS: dict[str, Any] = {
             "matches": INTEGER,
             "paragraphs": {
                 "type": "array",
-                "items": _object({"anchor": STRING, **SPAN}),
+                "items": _object(
+                    {
+                        "anchor": STRING,
+                        **SPAN,
+                        "sentences": {
+                            "type": "array",
+                            "description": "The paragraph's sentences: anchor s<n>, offsets.",
+                            "items": _object({"anchor": STRING, "start": INTEGER, "end": INTEGER}),
+                        },
+                    }
+                ),
             },
         }
     ),

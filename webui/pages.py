@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
 
@@ -20,12 +21,13 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from indexer.meta import ArticleMeta
-from indexer.search import FACETS, ArticleView, Hit, SearchResult
+from indexer.results import ArticleView, Hit, Paragraph, SearchResult
+from indexer.search import FACETS
 from indexer.store import IndexError_
 from webui import cite, i18n
 from webui.library import get_library
 from webui.params import SearchParams, page_window
-from webui.quote import Quote, http_url, make_quote
+from webui.quote import Quote, http_url, loopback, make_quote, opening
 
 bp = Blueprint("pages", __name__)
 
@@ -49,9 +51,45 @@ def external(endpoint: str, anchor: str = "", **values: Any) -> str:
 
 def quote_for(item: Hit | ArticleView, text: str, sentence: int, q: str) -> Quote:
     """The Quote of ``text`` (the article's own words, in its sentence ``sentence``)."""
-    link = external("pages.article", f"s{sentence}", doc_id=item.id)
-    search = external("pages.article", f"s{sentence}", doc_id=item.id, q=q) if q else ""
+    return quote_at(item, text, f"s{sentence}", q)
+
+
+def quote_at(item: Hit | ArticleView, text: str, anchor: str, q: str) -> Quote:
+    """The Quote of ``text`` (the article's own words), linked to ``anchor`` (s<n> or p<n>)."""
+    link = external("pages.article", anchor, doc_id=item.id)
+    search = external("pages.article", anchor, doc_id=item.id, q=q) if q else ""
     return make_quote(text, source_of(item), link, date.today(), i18n.t("accessed"), search)
+
+
+@dataclass(frozen=True)
+class ArticleQuote:
+    """A Quote menu of the article view and what it covers: a sentence or a whole paragraph."""
+
+    quote: Quote
+    # The anchor it links to: ``s<n>`` for a sentence, ``p<n>`` for a paragraph.
+    target: str
+    # The sentence's first words, which tell its menu from its neighbours'; "" for a paragraph.
+    opening: str = ""
+
+
+def paragraph_quotes(view: ArticleView, p: Paragraph, q: str) -> list[ArticleQuote]:
+    """The Quote menus of paragraph ``p``: one per sentence with a match, else the paragraph.
+
+    A reader who searched expects the highlighted sentence, with its own link; a paragraph
+    with no match is quoted whole (linked to itself), and selecting text quotes any part.
+    """
+    marked = [s for s in p.sentences if any(s.start <= start < s.end for start, _, _ in p.marks)]
+    if not marked and len(p.sentences) > 1:
+        return [ArticleQuote(quote_at(view, p.text.strip(), p.anchor, q), p.anchor)]
+    several = len(p.sentences) > 1
+    return [
+        ArticleQuote(
+            quote_at(view, view.body[s.start : s.end], f"s{s.number}", q),
+            f"s{s.number}",
+            opening(view.body[s.start : s.end]) if several else "",
+        )
+        for s in marked or p.sentences
+    ]
 
 
 def run_search(params: SearchParams) -> tuple[SearchResult | None, bool]:
@@ -126,12 +164,15 @@ def article(doc_id: str) -> str:
         abort(404)
     at = _span(request.args.get("at"))
     cited = next((p.anchor for p in view.paragraphs if at and p.start <= at[0] < p.end), None)
-    quotes = {
-        p.anchor: quote_for(view, p.text, p.sentences[0].number if p.sentences else 1, q)
-        for p in view.paragraphs
-        if p.quotable
-    }
+    quotes = {p.anchor: paragraph_quotes(view, p, q) for p in view.paragraphs if p.quotable}
+    link = external("pages.article", doc_id=view.id)
     meta = source_of(view)
+    if not meta.url and not loopback(link):
+        # Without an original address the citation names where it was read: this page.
+        meta = view.meta(url=link)
+    citations = cite.every_format(meta, date.today(), i18n.t("accessed"))
+    if citations["markdown"] == citations["plain"]:
+        del citations["markdown"]  # nothing to link: the same text twice helps nobody
     return render_template(
         "article.html",
         article=view,
@@ -139,9 +180,10 @@ def article(doc_id: str) -> str:
         raw=request.args.get("view") == "raw",
         cited=cited,
         quotes=quotes,
-        citations=cite.every_format(meta, date.today(), i18n.t("accessed")),
-        cite_plain=cite.plain(meta, date.today(), i18n.t("accessed")),
-        link=external("pages.article", doc_id=view.id),
+        citations=citations,
+        cite_html=cite.unbroken_html,
+        cite_plain=citations["plain"],
+        link=link,
         midnight=time(0, 0),
     )
 

@@ -22,7 +22,7 @@ class Quote:
 
     plain: str
     markdown: str
-    # This site's article view at the sentence, without the search (a permalink).
+    # This site's article view at the sentence (or paragraph), without the search (a permalink).
     sentence_link: str
     # The original page scrolled to the passage; "" without a URL.
     fragment_url: str
@@ -51,12 +51,21 @@ def make_quote(
     plain = f"{text}\n\n— {cite.plain(meta, accessed, accessed_label)}"
     quoted = "\n".join(f"> {line}" for line in text.split("\n"))
     markdown = f"{quoted}\n>\n> — {cite.markdown(meta, accessed, accessed_label)}"
-    if sentence_link and not _local(sentence_link):
+    if sentence_link and not loopback(sentence_link):
         markdown += f" [↗]({sentence_link})"
     return Quote(plain, markdown, sentence_link, fragment_link(meta.url, text), search_link)
 
 
-def _local(url: str) -> bool:
+def opening(text: str, words: int = 2, width: int = 14) -> str:
+    """The first ``words`` words of ``text`` (at most about ``width`` characters), then "…"."""
+    head = " ".join(text.split()[:words])
+    if len(head) > width:
+        head = head[:width].rstrip()
+    return head + "…" if len(head) < len(text.strip()) else head
+
+
+def loopback(url: str) -> bool:
+    """True if ``url`` names this machine (localhost, 127.x, ::1): nobody else can open it."""
     host = (urlsplit(url).hostname or "").lower()
     return host in ("localhost", "::1") or host.startswith("127.")
 

@@ -62,6 +62,20 @@ document.addEventListener("click", async (event) => {
   flash(box, box.querySelector(".quote-status"), await copyText(box.dataset[button.dataset.format]));
 });
 
+// In the article view, a Quote menu shows what it copies (its sentence, or its paragraph)
+// while it is open, pointed at or focused.
+for (const box of document.querySelectorAll("#body details.quote[data-target]")) {
+  const target = document.getElementById(box.dataset.target);
+  const summary = box.querySelector("summary");
+  if (!target || !summary) continue;
+  const show = (on) => target.classList.toggle("quoting", on || box.open);
+  box.addEventListener("toggle", () => show(box.open));
+  summary.addEventListener("pointerenter", () => show(true));
+  summary.addEventListener("pointerleave", () => show(false));
+  summary.addEventListener("focus", () => show(true));
+  summary.addEventListener("blur", () => show(false));
+}
+
 // "Cite this article": each format copies as shown.
 document.addEventListener("click", async (event) => {
   const button = event.target.closest("button.cite-copy");
