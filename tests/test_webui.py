@@ -716,7 +716,7 @@ def test_serve_prints_url_and_generated_token(
     assert options["bind"][0].startswith("fd://")
     assert {k: options[k] for k in ("workers", "worker_class", "threads", "preload_app")} == {
         "workers": serve.default_workers(),
-        "worker_class": "gthread",
+        "worker_class": serve.JsonErrorWorker,
         "threads": 8,
         "preload_app": True,
     }
