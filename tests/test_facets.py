@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,66 @@ def test_the_bundled_corpus_leaves_off_a_summit_facet_of_unknown_only(
     # With the four Seoul articles that have 기업 and 서약, the summit facet says something.
     page = client.get("/?q=escapecheck OR 기업서약").get_data(as_text=True)
     assert facet_values(page, "summit") == [("Seoul 2024", 4), ("-", 1)]
+
+
+# --- a date range that leaves only undated articles out ------------------------------------
+
+IN_2024 = {"date_from": date(2024, 1, 1), "date_to": date(2024, 12, 31)}
+
+
+def test_nothing_in_the_range_keeps_the_facets_of_what_it_hides(small_index: Path) -> None:
+    library = Library(small_index)
+    result = library.search("북극곰", filters=Filters(**IN_2024))
+    assert (result.total, result.hits, result.undated_hidden) == (0, [], 4)
+    assert result.facets == {"outlet": [], "lang": [], "summit": []}
+    assert {k: [(f.value, f.count) for f in v] for k, v in result.undated_facets.items()} == {
+        "outlet": [("가나일보", 2), ("다라뉴스", 1), ("-", 1)],
+        "lang": [("ko", 4)],
+        "summit": [("Seoul 2024", 1), ("-", 3)],
+    }
+    # Included, or with something in the range, the facets are the match set's own.
+    assert library.search("북극곰", filters=Filters(**IN_2024, undated=True)).undated_facets == {}
+    assert library.search("북극곰").undated_facets == {}
+
+
+def text_of(page: str, element_id: str) -> str:
+    found = re.search(rf'id="{element_id}"[^>]*>(.*?)</(?:p|section|a)>', page, re.S)
+    assert found is not None, element_id
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", found.group(1))).split())
+
+
+def test_the_page_says_the_range_hides_only_undated_articles(small_client: FlaskClient) -> None:
+    page = small_client.get("/?q=북극곰&from=2024-01-01&to=2024-12-31&outlet=가나일보")
+    text = page.get_data(as_text=True)
+    assert text_of(text, "empty-undated").startswith("이 기간에 게재된 기사는 없습니다")
+    assert text_of(text, "undated") == "날짜 없는 기사 2건이 빠졌습니다 · 포함하기"
+    assert "맞춤법을 확인하거나" not in text  # no generic advice: the cause is known
+    assert 'id="empty"' not in text
+    assert (
+        'href="/?q=%EB%B6%81%EA%B7%B9%EA%B3%B0&amp;outlet=%EA%B0%80%EB%82%98%EC%9D%BC%EB%B3%B4"'
+        in text
+    )
+    assert text_of(text, "try-no-dates") == "날짜 범위 지우기"
+    assert text.count("필터 모두 해제") == 1  # in the box; the panel does not repeat it
+    assert text_of(text, "facets-undated") == "아래 수는 빠진 날짜 없는 기사 2건 기준입니다"
+    assert facet_sections(text) == ["outlet", "lang"]
+    assert facet_values(text, "outlet") == [("가나일보", 2)]
+    # Choosing a value includes the undated articles, so its count is what it finds.
+    link = re.search(r'<a href="([^"]+)"\s+class="facet-value"[^>]*data-value="ko"', text)
+    assert link is not None
+    assert html.unescape(link.group(1)) == (
+        "/?q=%EB%B6%81%EA%B7%B9%EA%B3%B0&outlet=%EA%B0%80%EB%82%98%EC%9D%BC%EB%B3%B4&lang=ko"
+        "&from=2024-01-01&to=2024-12-31&undated=1"
+    )
+    chosen = small_client.get(html.unescape(link.group(1))).get_data(as_text=True)
+    assert sorted(re.findall(r'<li class="hit" data-id="([^"]+)"', chosen)) == ["a1", "a2"]
+
+
+def test_only_a_date_range_leaves_one_way_to_clear_it(small_client: FlaskClient) -> None:
+    text = small_client.get("/?q=북극곰&from=2024-01-01").get_data(as_text=True)
+    assert text_of(text, "undated") == "날짜 없는 기사 4건이 빠졌습니다 · 포함하기"
+    assert text_of(text, "try-no-dates") == "날짜 범위 지우기"
+    assert text.count("필터 모두 해제") == 1  # in the panel only
+    # Generic advice stays where the cause is not a date range.
+    other = small_client.get("/?q=쿼카쿼카&outlet=가나일보").get_data(as_text=True)
+    assert "맞춤법을 확인하거나" in other and other.count("필터 모두 해제") == 1

@@ -145,11 +145,16 @@ class SearchParams:
             out["page"] = p.page
         return out
 
-    def toggle(self, facet: str, value: str) -> dict[str, Any]:
+    @property
+    def filtered_besides_dates(self) -> bool:
+        """True if a filter other than the date range is chosen."""
+        return replace(self.filters, date_from=None, date_to=None, undated=False) != NO_FILTERS
+
+    def toggle(self, facet: str, value: str, **changes: Any) -> dict[str, Any]:
         """URL arguments with ``value`` added to or removed from filter ``facet``."""
         current = getattr(self.filters, facet)
         new = tuple(v for v in current if v != value) if value in current else (*current, value)
-        return self.args(**{facet: new})
+        return self.args(**{facet: new}, **changes)
 
     def unfiltered(self) -> dict[str, Any]:
         """URL arguments for the same search without any filter."""
