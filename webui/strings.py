@@ -121,8 +121,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "origin_upload": "upload",
         "origin_paste": "pasted",
         "added_on": "Added",
-        "added_from": "Added from",
-        "added_to": "to",
         "filter": "Filter",
         "clear": "Clear",
         "delete": "Delete",
@@ -140,8 +138,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "upload_title": "Upload article files",
         "upload_hint": ".txt, .html or .jsonl; several at once",
         "upload": "Upload and index",
-        "upload_details": "For every file of this upload (optional; fields a file declares, in "
-        "its JSONL record or its page tags, come first)",
+        "upload_details": "For every file (optional)",
+        "upload_details_hint": "Applied to every file of this upload; what a file declares (in "
+        "its JSONL record or its page tags) comes first.",
         "paste_title": "Paste an article",
         "title": "Title",
         "text": "Article text",
@@ -302,8 +301,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "origin_upload": "업로드",
         "origin_paste": "붙여넣기",
         "added_on": "추가된 날",
-        "added_from": "추가된 날",
-        "added_to": "~",
         "filter": "적용",
         "clear": "지우기",
         "delete": "삭제",
@@ -321,8 +318,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "upload_title": "기사 파일 올리기",
         "upload_hint": ".txt, .html, .jsonl 파일, 여러 개 가능",
         "upload": "올리고 색인",
-        "upload_details": "이번에 올리는 모든 파일에 적용 (선택; JSONL 항목이나 페이지 태그에 "
-        "적힌 정보가 우선)",
+        "upload_details": "모든 파일에 적용 (선택)",
+        "upload_details_hint": "이번에 올리는 모든 파일에 적용합니다. JSONL 항목이나 페이지 태그에 "
+        "적힌 정보가 우선합니다.",
         "paste_title": "기사 붙여 넣기",
         "title": "제목",
         "text": "기사 본문",
