@@ -37,7 +37,8 @@ class Entry(ArticleMeta):
     def deletable(self) -> bool:
         """True if the library owns the article (an upload or a paste), so deleting it sticks.
 
-        A source folder's article would come back at the next reindex: the folder owns it.
+        A source folder's article would come back at the next reindex: the folder owns it, and
+        gives it up first (``indexer.removal``).
         """
         return self.origin in LIBRARY_ORIGINS
 
@@ -98,12 +99,6 @@ def find_entry(library: Library, doc_id: str) -> Entry | None:
     with library.ix.searcher() as s:
         stored = s.document(id=doc_id)
     return _entry(stored) if stored is not None else None
-
-
-def from_same_file(library: Library, entry: Entry) -> int:
-    """How many articles of the index were read from ``entry``'s file (itself included)."""
-    with library.ix.searcher() as s:
-        return sum(1 for _ in Q.Term("source", entry.source).docs(s))
 
 
 def _origin_counts(s: Searcher) -> dict[str, int]:

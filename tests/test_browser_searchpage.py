@@ -229,3 +229,23 @@ def test_the_upload_legend_is_one_line(page: playwright_sync.Page, shot: Shot) -
     assert not overflows(page)
     page.locator("fieldset.details").scroll_into_view_if_needed()
     shot(page, f"admin-upload-{width(page)}")
+
+
+# --- removing a source folder's article (item 17) --------------------------------------------
+
+
+@WIDTHS
+def test_a_folder_article_says_what_removing_it_needs(
+    page: playwright_sync.Page, shot: Shot
+) -> None:
+    log_in(page, "/admin")
+    page.goto(f"/admin/articles/delete?id={LONG_ID}")
+    assert page.locator("h1").inner_text() == "이 기사를 지우려면"
+    step = page.locator("#remove-file").inner_text()
+    assert step.startswith("파일 ") and step.endswith(
+        f'searchpage.jsonl: "id"가 "{LONG_ID}"인 줄을 지우세요. 같은 파일의 다른 기사 '
+        "35건은 그대로 남습니다."
+    )
+    assert page.locator("#delete-confirm").inner_text() == "색인에서 지우기"
+    assert not overflows(page)
+    shot(page, f"admin-remove-folder-{width(page)}")

@@ -149,7 +149,7 @@ def test_delete_a_paste_after_confirming(client: FlaskClient, tmp_path: Path) ->
     )
     assert response.status_code == 303
     page = client.get(response.headers["Location"], headers=EN).get_data(as_text=True)
-    assert text_of(page, "removed") == "Deleted pasted/지울_메모."
+    assert text_of(page, "removed") == "Deleted the article ‘지울 메모’."
     assert [r[0] for r in rows(page)] == ["mar.txt", "feb.txt", "jan.txt"]
     assert not library_file.exists()
     assert client.get("/api/search", query_string={"q": "쿼카정상"}).json["total"] == 0
@@ -181,10 +181,11 @@ def test_a_folder_article_is_not_deleted_but_explained(client: FlaskClient, tmp_
     note = text_of(page.get_data(as_text=True), "delete-note")
     folder = tmp_path / "folder" / "jan.txt"
     assert note == (
-        f"이 기사는 원본 폴더의 파일 {folder}에서 왔습니다. 그 폴더가 원본이므로 파일을 지우거나 "
-        "옮긴 뒤 다시 색인하세요."
+        "이 기사는 원본 폴더의 파일에서 읽었습니다. 그 파일이 원본이라, 색인에서만 지우면 다시 "
+        "색인할 때 돌아옵니다."
     )
-    assert 'id="delete-confirm"' not in page.get_data(as_text=True)
+    # The file first (tests/test_webui_removal.py): while it holds the article, nothing goes.
+    assert text_of(page.get_data(as_text=True), "remove-file").startswith(f"파일 {folder}:")
     response = client.post(
         "/admin/articles/delete", data={"id": "jan.txt", "csrf_token": csrf(client)}
     )
