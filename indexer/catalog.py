@@ -81,7 +81,8 @@ def list_articles(
                 [sorting.FieldFacet("added", reverse=True), sorting.FieldFacet("id")]
             )
             found = s.search_page(allowed, page, pagelen=pagesize, sortedby=order)
-            rows = range(found.offset, found.offset + found.pagelen)
+            # Whoosh numbers the rows of an empty result from -pagesize: there are none.
+            rows = range(found.offset, found.offset + found.pagelen) if found.total else range(0)
             entries = [_entry(found.results.fields(i)) for i in rows]
             return Listing(found.total, page, pagesize, entries, by_origin)
     result = library.search(text, page=page, pagesize=pagesize, filters=filters, facets=False)

@@ -234,7 +234,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "past_end_title": "{page}페이지에는 결과가 없습니다",
         "past_end": "결과는 {pages}페이지까지입니다.",
         "last_page": "{page}페이지로 가기",
-        "try_suggestion": "{q}(으)로 검색",
+        "try_suggestion": "‘{q}’ 검색하기",
         "try_any": "단어가 하나라도 들어간 기사 보기",
         "concepts_label": "단어별로 보기",
         "concept_all": "전체",
