@@ -37,7 +37,8 @@ class Entry(ArticleMeta):
     def deletable(self) -> bool:
         """True if the library owns the article (an upload or a paste), so deleting it sticks.
 
-        A source folder's article would come back at the next reindex: the folder owns it.
+        A source folder's article would come back at the next reindex: the folder owns it, and
+        gives it up first (``indexer.removal``).
         """
         return self.origin in LIBRARY_ORIGINS
 
@@ -80,7 +81,8 @@ def list_articles(
                 [sorting.FieldFacet("added", reverse=True), sorting.FieldFacet("id")]
             )
             found = s.search_page(allowed, page, pagelen=pagesize, sortedby=order)
-            rows = range(found.offset, found.offset + found.pagelen)
+            # Whoosh numbers the rows of an empty result from -pagesize: there are none.
+            rows = range(found.offset, found.offset + found.pagelen) if found.total else range(0)
             entries = [_entry(found.results.fields(i)) for i in rows]
             return Listing(found.total, page, pagesize, entries, by_origin)
     result = library.search(text, page=page, pagesize=pagesize, filters=filters, facets=False)
@@ -98,12 +100,6 @@ def find_entry(library: Library, doc_id: str) -> Entry | None:
     with library.ix.searcher() as s:
         stored = s.document(id=doc_id)
     return _entry(stored) if stored is not None else None
-
-
-def from_same_file(library: Library, entry: Entry) -> int:
-    """How many articles of the index were read from ``entry``'s file (itself included)."""
-    with library.ix.searcher() as s:
-        return sum(1 for _ in Q.Term("source", entry.source).docs(s))
 
 
 def _origin_counts(s: Searcher) -> dict[str, int]:

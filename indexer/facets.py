@@ -3,16 +3,19 @@
 A facet's values come from their posting lists, one array operation each. Articles without a
 value (no outlet, no summit) are a value of their own, ``UNKNOWN``, which a filter can choose
 like any other; a date filter hides undated articles unless ``Filters.undated`` keeps them.
+An ID field indexes an empty value as the empty term (every article of a JSONL record without
+an outlet has it), so the empty term counts as no value.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 
 import numpy as np
 from whoosh import query as Q
+from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from indexer.postings import SegmentCache
@@ -36,7 +39,7 @@ def facet_counts(s: Searcher, ids: np.ndarray, cache: SegmentCache) -> dict[str,
         for name in FACETS:
             field = reader.schema[name]
             valued = np.zeros(reader.doc_count_all(), dtype=bool)
-            for btext in reader.lexicon(name):
+            for btext in _values_of(reader, name):
                 docs = cache.postings(reader, name, btext)[0]
                 valued[docs] = True
                 n = int(np.count_nonzero(matched[docs]))
@@ -100,5 +103,10 @@ def _any_date() -> Q.Query:
 def _without_value(s: Searcher, name: str) -> Q.Query:
     """Articles with no value in facet ``name``."""
     field = s.schema[name]
-    values = [Q.Term(name, field.from_bytes(b)) for b in s.reader().lexicon(name)]
+    values = [Q.Term(name, field.from_bytes(b)) for b in _values_of(s.reader(), name)]
     return Q.Not(Q.Or(values)) if values else Q.Every()
+
+
+def _values_of(reader: IndexReader, name: str) -> Iterator[bytes]:
+    """The terms of facet ``name`` that are values: not the empty term of an empty field."""
+    return (b for b in reader.lexicon(name) if b)

@@ -11,7 +11,9 @@ crashed job staged.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
@@ -184,9 +186,11 @@ def add_paste(config: Config, form: dict[str, str], lock_timeout: float = 30.0) 
     text = form.get("text", "")
     if not text.strip():
         return IndexReport(failed=[Rejected(PASTED + "/", "missing or empty 'text'")])
-    title = form.get("title", "").strip()
-    slug = safe_name("_".join((title or text).split()[:8]), limit=60)
-    ident = form.get("id", "").strip() or f"{PASTED}/{slug}"
+    # Named by its text, not by its title cut into a file name: the same text pasted again is
+    # the same article (its details updated), and the id reads as an id. Ids given in the form,
+    # and those of earlier pastes (a cut title), are kept as they are.
+    digest = hashlib.sha256(unicodedata.normalize("NFC", text.strip()).encode()).hexdigest()
+    ident = form.get("id", "").strip() or f"{PASTED}/{digest[:12]}"
     record: dict[str, str] = {"id": ident, "text": text}
     record.update({k: form[k].strip() for k in PASTE_FIELDS if form.get(k, "").strip()})
     if form.get("lang", "") in ("ko", "en", "zh"):

@@ -90,6 +90,8 @@ class SearchResult:
     took_ms: float = 0.0
     # With a date range: articles of the match set it hides for having no date.
     undated_hidden: int = 0
+    # When the range leaves no match but hides undated ones: their facets (``facets`` is empty).
+    undated_facets: dict[str, list[FacetValue]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -167,7 +167,11 @@ class Library:
             if facets:
                 result.facets = facet_counts(s, found.ids[found.strict], self.cache)
             if date_filter(filters) is not None and not filters.undated:
-                result.undated_hidden = self._undated(s, plan, filters, match == "any")
+                hidden = self._undated(s, plan, filters, match == "any")
+                result.undated_hidden = len(hidden)
+                if facets and not found.total and len(hidden):
+                    # Nothing in the range: the other filters count what "include them" adds.
+                    result.undated_facets = facet_counts(s, hidden, self.cache)
             if result.total < 3:
                 result.suggestion = self._suggest(s, text, plan, filters, found)
         result.took_ms = (time.perf_counter() - started) * 1000
@@ -177,11 +181,11 @@ class Library:
         allowed = filter_query(s, plan.filters, filters)
         return engine.evaluate(s, plan, self.settings, self.cache, allowed, any_word)
 
-    def _undated(self, s: Searcher, plan: Plan, filters: Filters, any_word: bool) -> int:
-        """How many articles of the match set a date filter hides for having no date."""
+    def _undated(self, s: Searcher, plan: Plan, filters: Filters, any_word: bool) -> np.ndarray:
+        """The articles of the match set a date filter hides for having no date."""
         wider = self._evaluate(s, plan, replace(filters, undated=True), any_word)
-        dates = self._published(s)[wider.ids[wider.strict]]
-        return int(np.count_nonzero(dates == UNDATED))
+        ids = wider.ids[wider.strict]
+        return ids[self._published(s)[ids] == UNDATED]
 
     def _published(self, s: Searcher) -> np.ndarray:
         """Every document's sortable date, in the searcher's document numbers."""

@@ -328,22 +328,22 @@ def test_admin_lists_filters_and_deletes_a_paste(page: playwright_sync.Page, sho
     page.click("#articles-link")
     total = int(re.sub(r"\D", "", count))
     assert page.locator("#list-count").inner_text() == f"색인된 기사 {total + 1}건"
-    assert page.locator("li.entry").first.get_attribute("data-id") == "pasted/지울_브라우저_메모"
+    assert page.locator("li.entry").first.get_attribute("data-id") == "pasted/f6d8aaed30e9"
     page.select_option("#list-origin", "paste")
     page.click("form.list-filters button")
     page.wait_for_url("**origin=paste**")
     assert page.locator("li.entry").evaluate_all("els => els.map(e => e.dataset.id)") == [
-        "pasted/지울_브라우저_메모"
+        "pasted/f6d8aaed30e9"
     ]
     assert not overflows(page)
     shot(page, f"admin-list-{page.viewport_size['width']}")
     page.locator("li.entry a.delete").first.click()
     assert page.locator("#delete-note").inner_text() == (
-        "색인에서 지우고 보관함의 파일 지울_브라우저_메모.jsonl도 지웁니다. "
+        "색인에서 지우고 보관함의 파일 f6d8aaed30e9.jsonl도 지웁니다. "
         "다시 색인해도 돌아오지 않습니다."
     )
     page.click("#delete-confirm")
-    assert page.locator("#removed").inner_text() == "pasted/지울_브라우저_메모을(를) 삭제했습니다."
+    assert page.locator("#removed").inner_text() == "‘지울 브라우저 메모’ 기사를 삭제했습니다."
     assert page.locator("#list-count").inner_text() == f"색인된 기사 {total}건"
     assert page.locator("li.entry[data-origin=paste]").count() == 0
 

@@ -90,13 +90,13 @@ def test_an_upload_goes_through_the_pipeline(config: Config, runs: list[list[str
 
 def test_a_paste_goes_through_the_pipeline(config: Config, runs: list[list[str]]) -> None:
     report = ingest.add_paste(config, PASTE)
-    assert runs == [["pasted/붙여_넣은_기사.jsonl"]]
-    assert report.added == ["pasted/붙여_넣은_기사"]
-    record = json.loads((config.library_dir / "pasted" / "붙여_넣은_기사.jsonl").read_text())
-    assert record == {"id": "pasted/붙여_넣은_기사", **PASTE}
+    assert runs == [["pasted/396d3409add2.jsonl"]]
+    assert report.added == ["pasted/396d3409add2"]
+    record = json.loads((config.library_dir / "pasted" / "396d3409add2.jsonl").read_text())
+    assert record == {"id": "pasted/396d3409add2", **PASTE}
     (hit,) = Library(config.index_dir).search("zebrapaste").hits
     assert (hit.id, hit.title, hit.outlet) == (
-        "pasted/붙여_넣은_기사",
+        "pasted/396d3409add2",
         "붙여 넣은 기사",
         "가상일보",
     )
@@ -112,9 +112,9 @@ def test_uploads_and_pastes_survive_a_rebuild(config: Config, tmp_path: Path) ->
     _both(config)
     report = ingest.index_sources(config, rebuild=True)
     assert sorted(report.added) == sorted(
-        [*SEEDS[:2], "uploads/업로드_기사.txt", "pasted/붙여_넣은_기사"]
+        [*SEEDS[:2], "uploads/업로드_기사.txt", "pasted/396d3409add2"]
     )
-    assert sorted(report.library) == ["pasted/붙여_넣은_기사", "uploads/업로드_기사.txt"]
+    assert sorted(report.library) == ["pasted/396d3409add2", "uploads/업로드_기사.txt"]
     assert report.summary().endswith("(2 from the library)")
     # A rebuild of other paths keeps the library too, and says so.
     other = tmp_path / "other"
@@ -122,10 +122,10 @@ def test_uploads_and_pastes_survive_a_rebuild(config: Config, tmp_path: Path) ->
     shutil.copy(CORPUS_DIR / SEEDS[2], other / SEEDS[2])
     report = ingest.index_sources(config, [other], rebuild=True)
     assert sorted(report.added) == sorted(
-        [SEEDS[2], "uploads/업로드_기사.txt", "pasted/붙여_넣은_기사"]
+        [SEEDS[2], "uploads/업로드_기사.txt", "pasted/396d3409add2"]
     )
     assert found(config, "업로드어휘") == ["uploads/업로드_기사.txt"]
-    assert found(config, "zebrapaste") == ["pasted/붙여_넣은_기사"]
+    assert found(config, "zebrapaste") == ["pasted/396d3409add2"]
 
 
 def test_uploads_and_pastes_survive_a_prune(config: Config) -> None:
@@ -135,7 +135,7 @@ def test_uploads_and_pastes_survive_a_prune(config: Config) -> None:
     # Pruning other paths never touches the library's articles either.
     assert ingest.index_sources(config, list(config.source_dirs), prune=True).removed == []
     assert found(config, "업로드어휘") == ["uploads/업로드_기사.txt"]
-    assert found(config, "zebrapaste") == ["pasted/붙여_넣은_기사"]
+    assert found(config, "zebrapaste") == ["pasted/396d3409add2"]
 
 
 def test_uploads_survive_the_admin_reindex(config: Config) -> None:
@@ -162,12 +162,12 @@ def test_remove_deletes_the_library_copy(config: Config) -> None:
     wire = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode()
     assert ingest.add_files(config, [("wire.jsonl", wire)]).added == ["w1", "w2"]
     library = config.library_dir
-    assert ingest.remove_ids(config, ["uploads/업로드_기사.txt", "pasted/붙여_넣은_기사"]) == [
+    assert ingest.remove_ids(config, ["uploads/업로드_기사.txt", "pasted/396d3409add2"]) == [
         "uploads/업로드_기사.txt",
-        "pasted/붙여_넣은_기사",
+        "pasted/396d3409add2",
     ]
     assert not (library / "uploads" / "업로드_기사.txt").exists()
-    assert not (library / "pasted" / "붙여_넣은_기사.jsonl").exists()
+    assert not (library / "pasted" / "396d3409add2.jsonl").exists()
     # One record of a JSONL file: the file keeps the other.
     assert ingest.remove_ids(config, ["w1"]) == ["w1"]
     left = (library / "uploads" / "wire.jsonl").read_text(encoding="utf-8")
@@ -183,10 +183,10 @@ def test_check_compares_the_index_with_the_library(config: Config) -> None:
     assert check_index(config, list(config.source_dirs)).ok
     # A file put into the library by hand, and a library file deleted behind the index's back.
     (config.library_dir / "uploads" / "hand.txt").write_text(UPLOAD, encoding="utf-8")
-    (config.library_dir / "pasted" / "붙여_넣은_기사.jsonl").unlink()
+    (config.library_dir / "pasted" / "396d3409add2.jsonl").unlink()
     report = check_index(config, list(config.source_dirs))
     assert [(p.kind, p.item) for p in report.problems] == [
-        ("missing", "pasted/붙여_넣은_기사"),
+        ("missing", "pasted/396d3409add2"),
         ("not indexed", "uploads/hand.txt"),
     ]
 

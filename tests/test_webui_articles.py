@@ -80,7 +80,7 @@ def test_newest_arrivals_first_with_origin_and_date_added(client: FlaskClient) -
     paste(client, "붙여넣은 메모", "오늘 붙여넣은 메모입니다. 정상회의 현장 분위기를 적었다.")
     page = get(client, "/admin/articles")
     assert rows(page) == [
-        ("pasted/붙여넣은_메모", "paste"),
+        ("pasted/6bf68ddd66d4", "paste"),
         ("mar.txt", "folder"),
         ("feb.txt", "folder"),
         ("jan.txt", "folder"),
@@ -112,11 +112,11 @@ def test_filters_by_origin_and_date_added_and_searches(client: FlaskClient) -> N
     assert text_of(page, "list-count") == "2 of 4 articles"
     # Words: the search's match set, by rank; the origin filter applies to it too.
     assert [r[0] for r in rows(get(client, "/admin/articles", q="정상회의"))] == [
-        "pasted/붙여넣은_메모",
+        "pasted/6bf68ddd66d4",
         "jan.txt",
     ]
     assert [r[0] for r in rows(get(client, "/admin/articles", q="정상회의", origin="paste"))] == [
-        "pasted/붙여넣은_메모"
+        "pasted/6bf68ddd66d4"
     ]
     page = get(client, "/admin/articles", q="없는낱말쿼카")
     assert rows(page) == [] and text_of(page, "entries-empty") == "No article matches."
@@ -136,20 +136,20 @@ def test_pages_of_the_list(client: FlaskClient, monkeypatch: pytest.MonkeyPatch)
 
 def test_delete_a_paste_after_confirming(client: FlaskClient, tmp_path: Path) -> None:
     paste(client, "지울 메모", "곧 지울 메모입니다. 쿼카정상 이라는 말이 들어 있다.")
-    library_file = tmp_path / "library" / "pasted" / "지울_메모.jsonl"
+    library_file = tmp_path / "library" / "pasted" / "4f4476f0a13c.jsonl"
     assert library_file.exists()
-    page = get(client, "/admin/articles/delete", id="pasted/지울_메모")
+    page = get(client, "/admin/articles/delete", id="pasted/4f4476f0a13c")
     assert text_of(page, "delete-note") == (
-        "It is removed from the index, and its file 지울_메모.jsonl from the library: "
+        "It is removed from the index, and its file 4f4476f0a13c.jsonl from the library: "
         "a rebuild will not bring it back."
     )
-    assert rows(get(client, "/admin/articles", q="쿼카정상")) == [("pasted/지울_메모", "paste")]
+    assert rows(get(client, "/admin/articles", q="쿼카정상")) == [("pasted/4f4476f0a13c", "paste")]
     response = client.post(
-        "/admin/articles/delete", data={"id": "pasted/지울_메모", "csrf_token": csrf(client)}
+        "/admin/articles/delete", data={"id": "pasted/4f4476f0a13c", "csrf_token": csrf(client)}
     )
     assert response.status_code == 303
     page = client.get(response.headers["Location"], headers=EN).get_data(as_text=True)
-    assert text_of(page, "removed") == "Deleted pasted/지울_메모."
+    assert text_of(page, "removed") == "Deleted the article ‘지울 메모’."
     assert [r[0] for r in rows(page)] == ["mar.txt", "feb.txt", "jan.txt"]
     assert not library_file.exists()
     assert client.get("/api/search", query_string={"q": "쿼카정상"}).json["total"] == 0
@@ -181,10 +181,11 @@ def test_a_folder_article_is_not_deleted_but_explained(client: FlaskClient, tmp_
     note = text_of(page.get_data(as_text=True), "delete-note")
     folder = tmp_path / "folder" / "jan.txt"
     assert note == (
-        f"이 기사는 원본 폴더의 파일 {folder}에서 왔습니다. 그 폴더가 원본이므로 파일을 지우거나 "
-        "옮긴 뒤 다시 색인하세요."
+        "이 기사는 원본 폴더의 파일에서 읽었습니다. 그 파일이 원본이라, 색인에서만 지우면 다시 "
+        "색인할 때 돌아옵니다."
     )
-    assert 'id="delete-confirm"' not in page.get_data(as_text=True)
+    # The file first (tests/test_webui_removal.py): while it holds the article, nothing goes.
+    assert text_of(page.get_data(as_text=True), "remove-file").startswith(f"파일 {folder}:")
     response = client.post(
         "/admin/articles/delete", data={"id": "jan.txt", "csrf_token": csrf(client)}
     )

@@ -10,6 +10,7 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    flash,
     jsonify,
     redirect,
     render_template,
@@ -18,8 +19,9 @@ from flask import (
     url_for,
 )
 
-from indexer.catalog import find_entry, from_same_file, list_articles
+from indexer.catalog import Entry, find_entry, list_articles
 from indexer.ingest import IndexReport, add_files, add_paste, remove_ids
+from indexer.removal import removal_step, same_file_ids, source_holds
 from indexer.results import Filters
 from indexer.sources import ORIGINS, LibraryError
 from indexer.store import IndexError_
@@ -192,31 +194,47 @@ def articles() -> Any:
         link=link,
         origins=ORIGINS,
         window=page_window(listing.page, listing.pages),
-        removed=args.get("removed", ""),
     )
 
 
 @bp.get("/articles/delete")
 @admin_required
 def confirm_delete() -> Any:
-    """Ask before deleting: say what goes (the library copy too) or why it cannot."""
+    """Ask before deleting: say what goes (the library copy too), or how a folder gives it up."""
     entry = find_entry(get_library(), request.args.get("id", ""))
     if entry is None:
         abort(404)
-    others = from_same_file(get_library(), entry) - 1
-    return render_template("admin_delete.html", entry=entry, others=others)
+    return _confirm(entry)
+
+
+def _confirm(entry: Entry, error: str = "", status: int = 200) -> Any:
+    """The confirmation page of ``entry``: what goes with it, or the steps its folder needs."""
+    ids = same_file_ids(get_library(), entry)
+    step, line = removal_step(entry, ids)
+    page = render_template(
+        "admin_delete.html",
+        entry=entry,
+        others=len(ids) - 1,
+        step=step,
+        line=line,
+        # A folder's article: does its file still hold it (the first step not done yet)?
+        held=not entry.deletable and source_holds(entry),
+        error=error,
+    )
+    return page, status
 
 
 @bp.post("/articles/delete")
 @admin_required
 def delete() -> Any:
-    """Delete one uploaded or pasted article from the index and the library."""
+    """Delete one article: an upload or a paste with its library copy, or a folder's article
+    once its file no longer holds it (so that no reindex brings it back)."""
     doc_id = request.form.get("id", "")
     entry = find_entry(get_library(), doc_id)
     if entry is None:
         abort(404)
-    if not entry.deletable:
-        return render_template("admin_delete.html", entry=entry, others=0), 409
+    if not entry.deletable and source_holds(entry):
+        return _confirm(entry, i18n.t("remove_still_held", file=entry.source), 409)
     try:
         removed = remove_ids(get_config(), [doc_id])
     except IndexError_ as exc:
@@ -225,4 +243,6 @@ def delete() -> Any:
         return _page(error=str(exc), status=503)
     if not removed:
         abort(404)
-    return redirect(url_for("admin.articles", removed=doc_id), code=303)
+    # The list says what went by its title, once (not an id in the address).
+    flash(entry.title or entry.id, "removed")
+    return redirect(url_for("admin.articles"), code=303)

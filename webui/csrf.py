@@ -20,6 +20,9 @@ def csrf_token() -> str:
 def _check() -> None:
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return
+    if request.routing_exception is not None:
+        # No view will run (no such page, or not this method): let the 404 or 405 answer.
+        return
     expected = session.get(FIELD)
     given = request.form.get(FIELD) or request.headers.get("X-CSRF-Token") or ""
     if not expected or not hmac.compare_digest(given.encode(), expected.encode()):

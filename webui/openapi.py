@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from indexer.search import FACETS, MATCHES, SORTS
-from webui.params import MAX_LIMIT, MAX_PAGE
+from webui.params import MAX_LIMIT, MAX_PAGE, MAX_QUERY, MAX_REQUEST_LINE
 
 STRING = {"type": "string"}
 INTEGER = {"type": "integer", "minimum": 0}
@@ -149,15 +149,24 @@ def _json(schema: str, text: str) -> dict[str, Any]:
 
 
 ERRORS = {
+    "414": _json("Error", f"The request line is longer than {MAX_REQUEST_LINE} bytes."),
     "429": _json("Error", "Too many requests from this address; see Retry-After."),
     "503": _json("Error", "The index is missing, outdated or busy."),
 }
+# What every path may answer besides its own responses.
+ANY = {"414": ERRORS["414"], "503": ERRORS["503"]}
 FILTERS = [
     _param(name, STRINGS, f"Only this {name} (repeat for several; '-' for unknown).")
     for name in FACETS
 ]
 SEARCH_PARAMS = [
-    _param("q", STRING, "The query, as typed in the search box."),
+    _param(
+        "q",
+        # Something besides spaces: a blank query is a 400, not an empty result.
+        {**STRING, "minLength": 1, "pattern": r"\S"},
+        f"The query as typed in the search box; its first {MAX_QUERY:,} characters are searched.",
+    )
+    | {"required": True},
     _param("page", {"type": "integer", "minimum": 1}, f"Page (capped at {MAX_PAGE})."),
     _param("limit", {"type": "integer", "minimum": 1}, f"Hits per page (capped at {MAX_LIMIT})."),
     _param("sort", {"enum": list(SORTS)}, "Order of the hits."),
@@ -188,7 +197,7 @@ def describe(server: str) -> dict[str, Any]:
                     "parameters": SEARCH_PARAMS,
                     "responses": {
                         "200": _json("SearchResult", "A page of results."),
-                        "400": _json("Error", "No query, or one that could not be run."),
+                        "400": _json("Error", "No query, a blank one, or one that failed."),
                         **ERRORS,
                     },
                 }
@@ -204,7 +213,7 @@ def describe(server: str) -> dict[str, Any]:
                     "responses": {
                         "200": _json("Article", "The article."),
                         "404": _json("Error", "No such article."),
-                        "503": ERRORS["503"],
+                        **ANY,
                     },
                 }
             },
@@ -215,7 +224,7 @@ def describe(server: str) -> dict[str, Any]:
                     "parameters": [_param("q", STRING, "What was typed so far.")],
                     "responses": {
                         "200": _json("Suggestions", "Words, then titles."),
-                        "503": ERRORS["503"],
+                        **ANY,
                     },
                 }
             },
@@ -233,7 +242,7 @@ def describe(server: str) -> dict[str, Any]:
                                 }
                             },
                         },
-                        "503": ERRORS["503"],
+                        **ANY,
                     },
                 }
             },

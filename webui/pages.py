@@ -17,7 +17,7 @@ from flask import (
     request,
     url_for,
 )
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Response
 
 from indexer.meta import ArticleMeta
@@ -216,8 +216,12 @@ def _size(n: int) -> str:
 def http_error(exc: HTTPException) -> Any:
     """Error pages in the interface language (JSON under /api)."""
     code = exc.code or 500
+    # A 405 names the methods the address takes (RFC 9110), in JSON as on a page.
+    allowed = (
+        {"Allow": ", ".join(sorted(exc.valid_methods))} if isinstance(exc, MethodNotAllowed) else {}
+    )
     if request.path.startswith("/api/") or request.path == "/suggest":
-        return {"error": exc.name, "status": code}, code
+        return {"error": exc.name, "status": code}, code, allowed
     key = f"error_{code}"
     if code == 400 and exc.description == "csrf":
         key = "error_csrf"
@@ -227,4 +231,4 @@ def http_error(exc: HTTPException) -> Any:
         else exc.name
     )
     page = render_template("error.html", code=code, message=message)
-    return make_response(page, code)
+    return make_response(page, code, allowed)

@@ -15,6 +15,9 @@ MAX_QUERY = 1000
 MAX_PAGE = 500
 # Results per page a request may ask for (``limit``); more is capped to this.
 MAX_LIMIT = 100
+# Longest request line `serve` takes, in bytes (gunicorn's largest; its default is 4094): a
+# query of about 900 Korean syllables, percent-encoded, fits. Longer ones get a JSON 414.
+MAX_REQUEST_LINE = 8190
 
 
 def parse_date(value: str | None) -> date | None:
@@ -25,6 +28,15 @@ def parse_date(value: str | None) -> date | None:
         return date.fromisoformat(value.strip())
     except ValueError:
         return None
+
+
+def _number(value: str) -> int | None:
+    """A whole number from 1 up, or None for anything else (``""``, ``-3``, ``ten``)."""
+    try:
+        number = int(value)
+    except ValueError:
+        return None
+    return number if number >= 1 else None
 
 
 def _values(args: MultiDict[str, str], name: str) -> tuple[str, ...]:
@@ -52,20 +64,19 @@ class SearchParams:
     def from_args(cls, args: MultiDict[str, str]) -> SearchParams:
         """Read the URL's arguments; anything malformed falls back to its default."""
         ignored = []
-        try:
-            page = int(args.get("page", "1"))
-        except ValueError:
+        # A page below 1 or an empty limit is as malformed as a word: said, not taken silently.
+        # Numbers above the caps are capped (the API's description says so).
+        page = _number(args.get("page", "1"))
+        if page is None:
             page = 1
             ignored.append("page")
         limit = None
-        if args.get("limit"):
-            try:
-                limit = min(MAX_LIMIT, int(args["limit"]))
-            except ValueError:
+        if "limit" in args:
+            limit = _number(args["limit"])
+            if limit is None:
                 ignored.append("limit")
-            if limit is not None and limit < 1:
-                limit = None
-                ignored.append("limit")
+            else:
+                limit = min(MAX_LIMIT, limit)
         sort = args.get("sort", "relevance")
         if sort not in SORTS:
             sort = "relevance"
@@ -134,11 +145,16 @@ class SearchParams:
             out["page"] = p.page
         return out
 
-    def toggle(self, facet: str, value: str) -> dict[str, Any]:
+    @property
+    def filtered_besides_dates(self) -> bool:
+        """True if a filter other than the date range is chosen."""
+        return replace(self.filters, date_from=None, date_to=None, undated=False) != NO_FILTERS
+
+    def toggle(self, facet: str, value: str, **changes: Any) -> dict[str, Any]:
         """URL arguments with ``value`` added to or removed from filter ``facet``."""
         current = getattr(self.filters, facet)
         new = tuple(v for v in current if v != value) if value in current else (*current, value)
-        return self.args(**{facet: new})
+        return self.args(**{facet: new}, **changes)
 
     def unfiltered(self) -> dict[str, Any]:
         """URL arguments for the same search without any filter."""

@@ -12,6 +12,7 @@ write lock, and the reindex job's progress is a file every worker reads (``webui
 from __future__ import annotations
 
 import errno
+import json
 import os
 import socket
 from collections.abc import Callable
@@ -19,16 +20,30 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from gunicorn import util
 from gunicorn.app.base import BaseApplication
+from gunicorn.http import errors
+from gunicorn.workers.gthread import ThreadWorker
 
 from indexer.store import IndexError_
 from webui import create_app
 from webui.library import get_library
+from webui.params import MAX_REQUEST_LINE
 
 # Threads per worker: searches are short; an upload or a reindex runs beside them.
 THREADS = 8
 # Seconds a request may take before the master replaces its worker (a large upload).
 TIMEOUT = 300
+# Requests gunicorn refuses before the app sees them, with the status each gets.
+REFUSED: tuple[tuple[type[Exception], int, str], ...] = (
+    (errors.LimitRequestLine, 414, "URI Too Long"),
+    (errors.LimitRequestHeaders, 431, "Request Header Fields Too Large"),
+    (errors.InvalidRequestLine, 400, "Bad Request"),
+    (errors.InvalidRequestMethod, 400, "Bad Request"),
+    (errors.InvalidHTTPVersion, 400, "Bad Request"),
+    (errors.InvalidHeader, 400, "Bad Request"),
+    (errors.InvalidHeaderName, 400, "Bad Request"),
+)
 
 
 def default_workers() -> int:
@@ -40,6 +55,54 @@ class ServeError(Exception):
     """The server cannot start (the port is taken, the address is not this machine's)."""
 
 
+def refusal(exc: Exception) -> tuple[int, str, str] | None:
+    """(status, reason, what to do) for a request gunicorn refused to parse, or None."""
+    found = next(((st, reason) for kind, st, reason in REFUSED if isinstance(exc, kind)), None)
+    if found is None:
+        return None
+    status, reason = found
+    if status == 414:
+        return status, reason, f"The request line is longer than {MAX_REQUEST_LINE} bytes."
+    if isinstance(exc, errors.InvalidRequestLine) and any(ord(c) > 0x7E for c in str(exc.req)):
+        # curl and scripts send what they are given; browsers encode Korean themselves.
+        return status, reason, ENCODE_ADVICE
+    return status, reason, "The request is not valid HTTP/1.1."
+
+
+ENCODE_ADVICE = (
+    "The address has characters that must be percent-encoded (UTF-8), such as Korean: "
+    "curl -G --data-urlencode 'q=서울' http://HOST/api/search"
+)
+
+
+class JsonErrorWorker(ThreadWorker):
+    """gunicorn's threaded worker, answering the requests it cannot parse in JSON.
+
+    Such a request never reaches the app (its path is not even known), so the answer has the
+    API's error shape, ``error`` and ``status``, plus a ``message`` saying what to change.
+    """
+
+    def handle_error(self, req: Any, client: socket.socket, addr: Any, exc: Exception) -> None:
+        """A JSON answer for a refused request; anything else as gunicorn answers it."""
+        refused = refusal(exc)
+        if refused is None:
+            super().handle_error(req, client, addr, exc)
+            return
+        status, reason, message = refused
+        self.log.warning("Invalid request from ip=%s: %s", (addr or ("",))[0], exc)
+        answer = {"error": reason, "status": status, "message": message}
+        body = json.dumps(answer, ensure_ascii=False, separators=(",", ":")).encode()
+        head = (
+            f"HTTP/1.1 {status} {reason}\r\nConnection: close\r\n"
+            "Content-Type: application/json\r\nX-Content-Type-Options: nosniff\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        )
+        try:
+            util.write_nonblock(client, head.encode("ascii") + body)
+        except OSError:
+            self.log.debug("Failed to send error message.")
+
+
 class Server(BaseApplication):
     """gunicorn serving one already-built Flask app from an already-bound socket."""
 
@@ -48,7 +111,9 @@ class Server(BaseApplication):
         self.options: dict[str, Any] = {
             "bind": [f"fd://{sock.fileno()}"],
             "workers": workers,
-            "worker_class": "gthread",
+            # gunicorn's gthread worker, its parse errors answered in JSON.
+            "worker_class": JsonErrorWorker,
+            "limit_request_line": MAX_REQUEST_LINE,
             "threads": THREADS,
             "timeout": TIMEOUT,
             "graceful_timeout": 10,

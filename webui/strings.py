@@ -33,6 +33,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "undated_include": "include them",
         "undated_included": "Undated articles included",
         "undated_exclude": "leave them out",
+        "undated_only_title": "No article of this search was published in this date range",
+        "clear_dates": "Clear the date range",
+        "facets_undated": "Counts of the {n} undated articles left out",
         "past_end_title": "No results on page {page}",
         "past_end": "The results end on page {pages}.",
         "last_page": "Go to page {page}",
@@ -122,8 +125,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "origin_upload": "upload",
         "origin_paste": "pasted",
         "added_on": "Added",
-        "added_from": "Added from",
-        "added_to": "to",
         "filter": "Filter",
         "clear": "Clear",
         "delete": "Delete",
@@ -133,16 +134,32 @@ STRINGS: dict[str, dict[str, str]] = {
         "a rebuild will not bring it back.",
         "delete_library_jsonl": "It is removed from the index, and its record from the library "
         "file {file}; the other {n} article(s) of that file stay.",
-        "delete_folder": "This article comes from the file {file} in a source folder. The "
-        "folder owns it: delete or move the file there, then reindex.",
+        "remove_title": "To remove this article",
+        "remove_why": "It was read from a file of a source folder, which owns it: removed from "
+        "the index alone, it would come back at the next reindex.",
+        "remove_step_file": "Delete the file {file}, or move it out of the source folder.",
+        "remove_step_record": 'In the file {file}, delete the line whose "id" is "{id}". '
+        "The other {n} article(s) of the file stay.",
+        "remove_step_record_empty": 'In the file {file}, empty the line whose "id" is '
+        '"{id}", leaving an empty line: records without an id are named by their line number. '
+        "The other {n} article(s) of the file stay.",
+        "remove_step_line": "In the file {file}, empty line {line}, leaving an empty line: records "
+        "without an id are named by their line number. The other {n} article(s) of the file "
+        "stay.",
+        "remove_done": "Done: the file no longer holds it.",
+        "remove_step_index": "Then remove it from the index here. No reindex brings it back.",
+        "remove_confirm": "Remove from the index",
+        "remove_still_held": "The file {file} still holds this article: do the first step, then "
+        "remove it here.",
         "delete_confirm": "Delete",
         "cancel": "Cancel",
-        "deleted": "Deleted {id}.",
+        "deleted": "Deleted the article ‘{title}’.",
         "upload_title": "Upload article files",
         "upload_hint": ".txt, .html or .jsonl; several at once",
         "upload": "Upload and index",
-        "upload_details": "For every file of this upload (optional; fields a file declares, in "
-        "its JSONL record or its page tags, come first)",
+        "upload_details": "For every file (optional)",
+        "upload_details_hint": "Applied to every file of this upload; what a file declares (in "
+        "its JSONL record or its page tags) comes first.",
         "paste_title": "Paste an article",
         "title": "Title",
         "text": "Article text",
@@ -215,10 +232,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "undated_include": "포함하기",
         "undated_included": "날짜 없는 기사도 포함했습니다",
         "undated_exclude": "빼기",
+        "undated_only_title": "이 기간에 게재된 기사는 없습니다",
+        "clear_dates": "날짜 범위 지우기",
+        "facets_undated": "아래 수는 빠진 날짜 없는 기사 {n}건 기준입니다",
         "past_end_title": "{page}페이지에는 결과가 없습니다",
         "past_end": "결과는 {pages}페이지까지입니다.",
         "last_page": "{page}페이지로 가기",
-        "try_suggestion": "{q}(으)로 검색",
+        "try_suggestion": "‘{q}’ 검색하기",
         "try_any": "단어가 하나라도 들어간 기사 보기",
         "concepts_label": "단어별로 보기",
         "concept_all": "전체",
@@ -304,8 +324,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "origin_upload": "업로드",
         "origin_paste": "붙여넣기",
         "added_on": "추가된 날",
-        "added_from": "추가된 날",
-        "added_to": "~",
         "filter": "적용",
         "clear": "지우기",
         "delete": "삭제",
@@ -315,16 +333,31 @@ STRINGS: dict[str, dict[str, str]] = {
         "돌아오지 않습니다.",
         "delete_library_jsonl": "색인에서 지우고 보관함 파일 {file}에서 이 기사의 기록도 "
         "지웁니다. 같은 파일의 다른 기사 {n}건은 남습니다.",
-        "delete_folder": "이 기사는 원본 폴더의 파일 {file}에서 왔습니다. 그 폴더가 원본이므로 "
-        "파일을 지우거나 옮긴 뒤 다시 색인하세요.",
+        "remove_title": "이 기사를 지우려면",
+        "remove_why": "이 기사는 원본 폴더의 파일에서 읽었습니다. 그 파일이 원본이라, 색인에서만 "
+        "지우면 다시 색인할 때 돌아옵니다.",
+        "remove_step_file": "파일 {file}: 지우거나 원본 폴더 밖으로 옮기세요.",
+        "remove_step_record": '파일 {file}: "id"가 "{id}"인 줄을 지우세요. 같은 파일의 다른 '
+        "기사 {n}건은 그대로 남습니다.",
+        "remove_step_record_empty": '파일 {file}: "id"가 "{id}"인 줄을 빈 줄로 만드세요. '
+        "id가 없는 기록은 줄 번호로 불리므로 줄 자체는 남겨야 합니다. 같은 파일의 다른 기사 "
+        "{n}건은 그대로 남습니다.",
+        "remove_step_line": "파일 {file}: {line}번째 줄을 빈 줄로 만드세요. id가 없는 기록은 줄 "
+        "번호로 불리므로 줄 자체는 남겨야 합니다. 같은 파일의 다른 기사 {n}건은 그대로 남습니다.",
+        "remove_done": "완료: 파일에는 이 기사가 더 이상 없습니다.",
+        "remove_step_index": "그다음 여기서 색인에서 지우세요. 다시 색인해도 돌아오지 않습니다.",
+        "remove_confirm": "색인에서 지우기",
+        "remove_still_held": "파일 {file}에 아직 이 기사가 있습니다. 첫 단계를 마친 뒤 여기서 "
+        "지우세요.",
         "delete_confirm": "삭제",
         "cancel": "취소",
-        "deleted": "{id}을(를) 삭제했습니다.",
+        "deleted": "‘{title}’ 기사를 삭제했습니다.",
         "upload_title": "기사 파일 올리기",
         "upload_hint": ".txt, .html, .jsonl 파일, 여러 개 가능",
         "upload": "올리고 색인",
-        "upload_details": "이번에 올리는 모든 파일에 적용 (선택; JSONL 항목이나 페이지 태그에 "
-        "적힌 정보가 우선)",
+        "upload_details": "모든 파일에 적용 (선택)",
+        "upload_details_hint": "이번에 올리는 모든 파일에 적용합니다. JSONL 항목이나 페이지 태그에 "
+        "적힌 정보가 우선합니다.",
         "paste_title": "기사 붙여 넣기",
         "title": "제목",
         "text": "기사 본문",
