@@ -110,12 +110,14 @@ def test_admin_pages_pass_axe(page: playwright_sync.Page, shot: Shot) -> None:
     assert violations(page) == []
     page.goto("/admin")
     page.fill("form.paste input[name=title]", f"접근성 점검 메모 {width}")
-    page.fill("form.paste textarea[name=text]", "접근성 점검에서 붙여넣은 메모다.")
+    page.fill("form.paste textarea[name=text]", f"접근성 점검에서 붙여넣은 메모다 ({width}).")
     page.click("form.paste button")
     page.wait_for_selector("#report")
     assert violations(page) == []
     shot(page, f"axe-admin-report-{width}")
-    page.goto(f"/admin/articles/delete?id=pasted/접근성_점검_메모_{width}")
+    pasted = page.locator("#report tr.added td").first.inner_text()
+    assert pasted.startswith("pasted/")
+    page.goto(f"/admin/articles/delete?id={pasted}")
     assert page.locator("#delete-confirm").is_visible()
     assert violations(page) == []
     shot(page, f"axe-admin-delete-{width}")
