@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
 
-from indexer.cli import main
+from indexer.cli import main, passage_text
+from indexer.snippets import Passage
 
 S002, S003 = "002_4eef7aca86074d55.txt", "003_d2343a382aed7d1a.txt"
 
@@ -82,3 +87,55 @@ def test_index_remove_stats(tmp_path: Path) -> None:
     ]
     code, out, _ = run("stats", "--index", index, "--json")
     assert code == 0 and json.loads(out)["articles"] == 1
+
+
+# --- passages: plain text when piped, bold matches in a terminal -------------------------------
+
+BOLD, RESET = "\x1b[1m", "\x1b[0m"
+
+
+def _passages(corpus_index: Path, query: str) -> list[str]:
+    """The first hit's passages, as the JSON form gives their text."""
+    _, out, _ = run("search", query, "--index", str(corpus_index), "--limit", "1", "--json")
+    return [p["text"] for p in json.loads(out)["hits"][0]["passages"]]
+
+
+def test_piped_passages_are_the_plain_text(corpus_index: Path) -> None:
+    code, out, _ = run("search", "서울 정상회의", "--index", str(corpus_index), "--limit", "1")
+    assert code == 0
+    passages = [line[3:] for line in out.splitlines() if line.startswith("   ")]
+    assert passages == _passages(corpus_index, "서울 정상회의")
+    assert len(passages) == 2
+    assert not any(c in out for c in ("<", ">", "&", "\x1b"))
+
+
+def test_a_terminal_gets_every_match_in_bold_and_nothing_of_the_markup(
+    corpus_index: Path,
+) -> None:
+    script = Path(sys.executable).with_name("summit-search")
+    leader, follower = pty.openpty()
+    command = [str(script), "search", "기본법", "--index", str(corpus_index), "--limit", "1"]
+    child = subprocess.Popen(command, stdout=follower, stderr=subprocess.DEVNULL)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closes with the child
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert child.wait(timeout=60) == 0
+    lines = b"".join(chunks).decode("utf-8").replace("\r\n", "\n").splitlines()
+    (passage,) = [line[3:] for line in lines if line.startswith("   ")]
+    (plain,) = _passages(corpus_index, "기본법")
+    assert passage.count(BOLD) == passage.count(RESET) == plain.count("기본법") == 1
+    assert passage == plain.replace("기본법", f"{BOLD}기본법{RESET}")
+
+
+def test_control_characters_of_an_article_never_reach_the_terminal() -> None:
+    text = "가\x1b[2J나 다\r라"
+    passage = Passage(10, 10 + len(text), text, "", ((12, 15, 0),))
+    assert passage_text(passage) == f"가 {BOLD}[2J{RESET}나 다 라"
