@@ -95,6 +95,7 @@ def run(
             for n, source in enumerate(listed, 1):
                 job.take(source, batches, n, len(listed), progress)
             batches.finish()
+            pipeline.remove_building(index_dir)
             if prune:
                 job.prune()
             job.remove(remove)

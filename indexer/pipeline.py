@@ -190,6 +190,15 @@ def clear_building(index_dir: Path) -> None:
     (index_dir / BUILDING).mkdir(parents=True, exist_ok=True)
 
 
+def remove_building(index_dir: Path) -> None:
+    """Remove the building folder once every batch is in the index (under the write lock).
+
+    What is left there is only whoosh3's empty scratch folder (``MAIN.tmp``), which its
+    per-document writer creates and never removes.
+    """
+    shutil.rmtree(index_dir / BUILDING, ignore_errors=True)
+
+
 def batch_bytes(input_bytes: int, workers: int, limit: int) -> int:
     """Text per batch: ``limit``, or less so that every worker gets at least two batches."""
     if workers < 2:
