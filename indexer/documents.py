@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from indexer import metadata, summits
+from indexer import bylines, metadata, summits
 from indexer.cleaning import clean_lines, line_rules, text_kind
 from indexer.decoding import DecodeError, decode_bytes, normalise_text
 from indexer.extract import main_content_lines, parse_html, visible_lines
@@ -169,7 +169,8 @@ def _build(parsed: _Parsed, entry: dict[str, Any], ident: str, source: str, data
         body=body,
         raw=raw,
         outlet=fields.get("outlet", ""),
-        author=fields.get("author", ""),
+        # A name the metadata gives in Hangul alone keeps the Hanja its byline writes.
+        author=bylines.with_hanja(fields.get("author", ""), guessed.get("author", "")),
         published=fields.get("published"),
         url=fields.get("url", ""),
         lang=fields.get("lang") or metadata.detect_lang(body),
