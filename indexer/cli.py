@@ -92,9 +92,21 @@ def run_index(config: Config, paths: list[Path] | None, **kwargs: bool) -> inges
             return
         if bar is None:
             bar = click.progressbar(
-                length=total, label="indexing", file=sys.stderr, item_show_func=lambda s: s
+                length=total,
+                label="indexing",
+                file=sys.stderr,
+                item_show_func=lambda s: s,
+                show_pos=True,
+                show_percent=True,
+                # Batches finish in steps of thousands of articles: a time left read from
+                # them would jump about.
+                show_eta=False,
+                # Draw every call, a new file or stage with no article done included: the
+                # final merge is named while it runs, not after.
+                update_min_steps=0,
             )
             bar.__enter__()
+        bar.length = total
         bar.update(done - bar.pos, name)
 
     def waiting(message: str) -> None:

@@ -81,6 +81,25 @@ def load_file(path: Path, root: Path) -> Iterator[Article | Rejected]:
     yield from parse_file(rel, data, sidecar)
 
 
+def expected_items(path: Path) -> int:
+    """How many articles or refusals reading ``path`` gives: a JSONL file's non-blank lines,
+    one for any other file. Read in blocks, so one runaway line is never held whole."""
+    if path.suffix.lower() != ".jsonl":
+        return 1
+    count, content = 0, False  # content: the line being read holds more than whitespace
+    try:
+        with path.open("rb") as f:
+            while block := f.read(1 << 20):
+                *ended, last = block.split(b"\n")
+                for line in ended:
+                    count += content or bool(line.strip())
+                    content = False
+                content = content or bool(last.strip())
+    except OSError:
+        return 1  # reading it fails again, with its reason: one refusal
+    return count + content
+
+
 def parse_file(
     rel: str, data: bytes, sidecar: Mapping[str, dict[str, Any]] | None = None
 ) -> list[Article | Rejected]:

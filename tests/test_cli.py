@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -139,3 +140,39 @@ def test_control_characters_of_an_article_never_reach_the_terminal() -> None:
     text = "가\x1b[2J나 다\r라"
     passage = Passage(10, 10 + len(text), text, "", ((12, 15, 0),))
     assert passage_text(passage) == f"가 {BOLD}[2J{RESET}나 다 라"
+
+
+def test_the_index_bar_counts_articles_and_names_the_final_merge(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    rows = [{"id": f"a{n}", "text": f"기사 {n} 본문입니다."} for n in range(5)]
+    (src / "big.jsonl").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
+    script = Path(sys.executable).with_name("summit-search")
+    command = [str(script), "index", str(src), "--index", str(tmp_path / "index")]
+    leader, follower = pty.openpty()
+    child = subprocess.Popen(
+        [*command, "--commit-every", "2"], stdout=subprocess.DEVNULL, stderr=follower
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closes with the child
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert child.wait(timeout=60) == 0
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", b"".join(chunks).decode())  # cursor codes
+    frames = [" ".join(f.split()) for f in text.split("\r") if f.strip()]
+    # Each frame: the bar, articles done of expected, the share, the time left (once known),
+    # then the file or the stage.
+    frame = re.compile(r" (\d+/5) +\d+% (?:\d\d:\d\d:\d\d )?(.+)$")
+    shown = [(m.group(1), m.group(2)) for f in frames if (m := frame.search(f))]
+    assert [pos for pos, _ in shown] == ["0/5", "2/5", "4/5", "5/5", "5/5"]
+    assert shown[-1] == ("5/5", "merging the batches")
+    assert {name for _, name in shown[:-1]} == {"big.jsonl"}
