@@ -26,7 +26,8 @@ from indexer.documents import (
     parse_file,
     relpath,
 )
-from indexer.job import IndexReport, Job, Progress, ProgressCallback, Source, unfinished
+from indexer.job import IndexReport, Job, Source, unfinished
+from indexer.progress import Progress, ProgressCallback
 from indexer.sources import PASTED, UPLOADS, Library, safe_name
 
 __all__ = [

@@ -23,51 +23,12 @@ from whoosh.codec.base import Segment
 from indexer import metadata, pipeline, store
 from indexer.config import CORPUS_DIR, Config
 from indexer.documents import Article, Rejected, check_record, parse_file
+from indexer.progress import Progress
 from indexer.schema import to_document
 from indexer.sources import Library, LibraryError
 
 # Articles read between progress reports inside one large file.
 PROGRESS_EVERY = 1000
-
-# Called with the articles done, the articles expected, and the file being read or the stage.
-ProgressCallback = Callable[[int, int, str], None]
-
-
-class Progress:
-    """A job's progress in articles, told to a callback whenever it moves.
-
-    An article is done once it is refused, found unchanged, or analyzed and written in its
-    batch: so a bar moves as the batches are built, one large JSONL file included, and not
-    ahead of them as the articles are read.
-    """
-
-    def __init__(self, callback: ProgressCallback | None = None, total: int = 0) -> None:
-        self.callback, self.total = callback, total
-        self.taken = 0  # articles read and decided
-        self.pending = 0  # of those, the ones in batches not yet built
-        self.label = ""
-        self._told: tuple[int, str] | None = None
-
-    @property
-    def done(self) -> int:
-        """Articles refused, unchanged, or analyzed and written."""
-        return self.taken - self.pending
-
-    def tell(self, label: str | None = None) -> None:
-        """Report, under ``label`` (a file) if given, unless nothing moved since last time."""
-        if label is not None:
-            self.label = label
-        done = self.done
-        if self.callback is None or self._told == (done, self.label):
-            return
-        self._told = (done, self.label)
-        # A JSONL file's blank or odd lines can make the count read ahead a little off.
-        self.callback(done, max(self.total, done), self.label)
-
-    def stage(self, name: str) -> None:
-        """Every article done; say what the job does now (it may take a while)."""
-        self.total = self.done
-        self.tell(name)
 
 
 @dataclass
