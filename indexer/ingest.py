@@ -108,6 +108,7 @@ def run(
             for source in listed:
                 job.take(source, batches)
             batches.finish()
+            job.progress.settle()
             pipeline.remove_building(index_dir)
             if prune:
                 job.prune()

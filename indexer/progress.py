@@ -21,7 +21,7 @@ class Progress:
         self.taken = 0  # articles read and decided
         self.pending = 0  # of those, the ones in batches not yet built
         self.label = ""
-        self._told: tuple[int, str] | None = None
+        self._told: tuple[int, int, str] | None = None
 
     @property
     def done(self) -> int:
@@ -32,12 +32,18 @@ class Progress:
         """Report, under ``label`` (a file) if given, unless nothing moved since last time."""
         if label is not None:
             self.label = label
-        done = self.done
-        if self.callback is None or self._told == (done, self.label):
+        # A JSONL file's odd lines (a byte-order mark alone) can make the count read ahead of
+        # the job a little off: the total never falls short of what is done.
+        told = (self.done, max(self.total, self.done), self.label)
+        if self.callback is None or self._told == told:
             return
-        self._told = (done, self.label)
-        # A JSONL file's blank or odd lines can make the count read ahead a little off.
-        self.callback(done, max(self.total, done), self.label)
+        self._told = told
+        self.callback(*told)
+
+    def settle(self) -> None:
+        """Every article is done: the total is what was done."""
+        self.total = self.done
+        self.tell()
 
     def stage(self, name: str) -> None:
         """Every article done; say what the job does now (it may take a while)."""

@@ -177,3 +177,22 @@ def test_an_upload_looks_up_its_ids_without_reading_every_article(
     assert (report.added, read_all) == (["uploads/memo.txt"], [])
     ingest.index_sources(Config.at(index), [sources / SEEDS[0]], prune=True)
     assert read_all == [1]
+
+
+def test_progress_ends_at_what_was_done_when_the_count_read_ahead(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    # A byte-order mark alone on the first line counts as a record before the job, and is
+    # passed over as a blank line when read.
+    (src / "bom.jsonl").write_bytes(
+        b'\xef\xbb\xbf\n{"id": "a", "text": "\xea\xb8\xb0\xec\x82\xac."}\n'
+    )
+    assert documents.expected_items(src / "bom.jsonl") == 2
+    steps: list[tuple[int, int, str]] = []
+    index_paths(tmp_path / "index", [src], progress=lambda *a: steps.append(a))
+    assert steps == [
+        (0, 2, "bom.jsonl"),
+        (1, 2, "bom.jsonl"),
+        (1, 1, "bom.jsonl"),
+        (1, 1, "merging the batches"),
+    ]
