@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -15,6 +16,7 @@ from whoosh.analysis.analyzers import CompositeAnalyzer
 from whoosh.lang.stopwords import stoplists
 
 from indexer import korean
+from indexer.config import cache_dir
 from indexer.normalize import normalize
 from indexer.scripts import HAN as _HAN
 from indexer.scripts import HANGUL as _HANGUL
@@ -188,11 +190,26 @@ def _morpheme_terms(
             offset += len(form)
 
 
+@functools.cache
+def chinese_segmenter() -> jieba.Tokenizer:
+    """jieba's tokenizer, its prefix dictionary cached in the user cache folder.
+
+    jieba would write the cache to the temporary folder (``/tmp/jieba.cache``), shared by
+    every user of the machine.
+    """
+    folder = cache_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    jieba.dt.tmp_dir = str(folder)
+    jieba.dt.initialize()
+    return jieba.dt
+
+
 def _chinese_terms(run: str, offset: int) -> Iterator[tuple[str, int, int, bool]]:
-    primary = {(w, s) for w, s, _ in jieba.tokenize(run)}
+    segmenter = chinese_segmenter()
+    primary = {(w, s) for w, s, _ in segmenter.tokenize(run)}
     # Search mode adds the shorter dictionary words inside long ones (人工智能 -> 人工, 智能);
     # ordering each long word before its parts keeps the parts at the long word's position.
-    words = sorted(jieba.tokenize(run, mode="search"), key=lambda w: (w[1], -w[2]))
+    words = sorted(segmenter.tokenize(run, mode="search"), key=lambda w: (w[1], -w[2]))
     for word, start, end in words:
         yield word, offset + start, offset + end, (word, start) in primary
 

@@ -6,8 +6,8 @@ imports the web front end.
 
 from __future__ import annotations
 
-import html as html_mod
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from indexer.config import Config
 from indexer.notices import Notice
 from indexer.results import SearchResult, result_json
 from indexer.search import Library
+from indexer.snippets import Passage
 from indexer.sources import LibraryError
 from indexer.stats import stats as index_stats
 
@@ -91,9 +92,21 @@ def run_index(config: Config, paths: list[Path] | None, **kwargs: bool) -> inges
             return
         if bar is None:
             bar = click.progressbar(
-                length=total, label="indexing", file=sys.stderr, item_show_func=lambda s: s
+                length=total,
+                label="indexing",
+                file=sys.stderr,
+                item_show_func=lambda s: s,
+                show_pos=True,
+                show_percent=True,
+                # Batches finish in steps of thousands of articles: a time left read from
+                # them would jump about.
+                show_eta=False,
+                # Draw every call, a new file or stage with no article done included: the
+                # final merge is named while it runs, not after.
+                update_min_steps=0,
             )
             bar.__enter__()
+        bar.length = total
         bar.update(done - bar.pos, name)
 
     def waiting(message: str) -> None:
@@ -163,9 +176,10 @@ def search(
     for n, hit in enumerate(result.hits, 1):
         day = hit.published.date().isoformat() if hit.published else "undated"
         some = "" if hit.strict else "  (some of the words)"
-        click.echo(f"{n}. {hit.title}  [{hit.outlet or 'unknown outlet'}, {day}]  {hit.id}{some}")
+        where = f"[{hit.outlet or 'unknown outlet'}, {day}]"
+        click.echo(f"{n}. {_printable(hit.title)}  {where}  {hit.id}{some}")
         for p in hit.passages:
-            click.echo(f"   {_ansi(p.html)}")
+            click.echo(f"   {passage_text(p)}")
     if result.suggestion:
         click.echo(f"did you mean: {result.suggestion}")
 
@@ -203,10 +217,32 @@ def counts_text(result: SearchResult) -> str:
     return text
 
 
-def _ansi(html: str) -> str:
-    """Snippet HTML for a terminal: marks in bold, entities unescaped."""
-    on, off = ("\x1b[1m", "\x1b[0m") if sys.stdout.isatty() else ("", "")
-    return html_mod.unescape(html.replace("<mark>", on).replace("</mark>", off))
+# Control characters in an article (an escape sequence, a carriage return) must not reach a
+# terminal as commands: each becomes a space.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _printable(text: str) -> str:
+    return _CONTROL.sub(" ", text)
+
+
+def passage_text(passage: Passage) -> str:
+    """A passage as plain text, each match in bold.
+
+    The bold is an ANSI style, which ``click.echo`` keeps for a terminal and drops when the
+    output is piped or captured, so piped output is the passage's text exactly.
+    """
+    text, start = passage.text, passage.start
+    parts, pos = [], start
+    for s, e, _ in passage.marks:
+        s, e = max(s, pos), min(e, passage.end)
+        if s >= e:
+            continue
+        parts.append(_printable(text[pos - start : s - start]))
+        parts.append(click.style(_printable(text[s - start : e - start]), bold=True))
+        pos = e
+    parts.append(_printable(text[pos - start :]))
+    return "".join(parts)
 
 
 @main.command()

@@ -23,6 +23,7 @@ ENV_VARS = (
     "SUMMIT_SEARCH_COMMIT_EVERY",
     "SUMMIT_SEARCH_WORKERS",
     "XDG_DATA_HOME",
+    "XDG_CACHE_HOME",
 )
 
 
@@ -34,6 +35,18 @@ def default_workers() -> int:
 def default_data_dir(environ: Mapping[str, str]) -> Path:
     """``$XDG_DATA_HOME/summit-search`` (``~/.local/share/summit-search``)."""
     home = environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(home) / "summit-search"
+
+
+def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """``$XDG_CACHE_HOME/summit-search`` (``~/.cache/summit-search``): compiled dictionaries.
+
+    The analyzer's caches (the mecab user dictionary, jieba's prefix dictionary) belong to the
+    user account, like the analyzer itself, not to one index: they are read when a process
+    first analyzes text, in the indexing workers too, and never change a result.
+    """
+    env = os.environ if environ is None else environ
+    home = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(home) / "summit-search"
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from indexer import metadata, summits
+from indexer import bylines, metadata, summits
 from indexer.cleaning import clean_lines, line_rules, text_kind
 from indexer.decoding import DecodeError, decode_bytes, normalise_text
 from indexer.extract import main_content_lines, parse_html, visible_lines
@@ -79,6 +79,25 @@ def load_file(path: Path, root: Path) -> Iterator[Article | Rejected]:
         return
     sidecar, _ = metadata.read_metadata(path.parent)
     yield from parse_file(rel, data, sidecar)
+
+
+def expected_items(path: Path) -> int:
+    """How many articles or refusals reading ``path`` gives: a JSONL file's non-blank lines,
+    one for any other file. Read in blocks, so one runaway line is never held whole."""
+    if path.suffix.lower() != ".jsonl":
+        return 1
+    count, content = 0, False  # content: the line being read holds more than whitespace
+    try:
+        with path.open("rb") as f:
+            while block := f.read(1 << 20):
+                *ended, last = block.split(b"\n")
+                for line in ended:
+                    count += content or bool(line.strip())
+                    content = False
+                content = content or bool(last.strip())
+    except OSError:
+        return 1  # reading it fails again, with its reason: one refusal
+    return count + content
 
 
 def parse_file(
@@ -169,7 +188,8 @@ def _build(parsed: _Parsed, entry: dict[str, Any], ident: str, source: str, data
         body=body,
         raw=raw,
         outlet=fields.get("outlet", ""),
-        author=fields.get("author", ""),
+        # A name the metadata gives in Hangul alone keeps the Hanja its byline writes.
+        author=bylines.with_hanja(fields.get("author", ""), guessed.get("author", "")),
         published=fields.get("published"),
         url=fields.get("url", ""),
         lang=fields.get("lang") or metadata.detect_lang(body),

@@ -17,11 +17,19 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
-from indexer import pipeline, store
+from indexer import metadata, pipeline, store
 from indexer.config import Config
-from indexer.discover import discover, scan
-from indexer.documents import SUFFIXES, Article, Rejected, parse_file
-from indexer.job import IndexReport, Job, Progress, Source, unfinished
+from indexer.discover import discover
+from indexer.documents import (
+    SUFFIXES,
+    Rejected,
+    expected_items,
+    load_file,
+    parse_file,
+    relpath,
+)
+from indexer.job import IndexReport, Job, Source, unfinished
+from indexer.progress import Progress, ProgressCallback
 from indexer.sources import PASTED, UPLOADS, Library, safe_name
 
 __all__ = [
@@ -37,25 +45,26 @@ __all__ = [
 
 
 def folder_sources(paths: Sequence[Path]) -> Iterator[Source]:
-    """One ``Source`` per article file under ``paths`` (and one per bad metadata.json)."""
-    current: Path | None = None
-    batch: list[Article | Rejected] = []
-    for item, file in scan(paths):
-        if file != current and current is not None:
-            yield _file_source(current, batch)
-            batch = []
-        current = file
-        batch.append(item)
-    if current is not None:
-        yield _file_source(current, batch)
+    """One ``Source`` per article file under ``paths`` (and one per bad metadata.json).
 
-
-def _file_source(file: Path, items: list[Article | Rejected]) -> Source:
-    try:
-        size = file.stat().st_size
-    except OSError:
-        size = 0
-    return Source(file.name, items, str(file.absolute()), size)
+    A file is read as the job takes it, not before: a large JSONL file is never held whole.
+    """
+    reported: set[Path] = set()
+    for file, root in discover(paths):
+        if file.parent not in reported:
+            reported.add(file.parent)
+            _, error = metadata.read_metadata(file.parent)
+            if error:
+                sidecar = file.parent / metadata.METADATA_NAME
+                refused = Rejected(relpath(sidecar, root), error)
+                yield Source(sidecar.name, [refused], str(sidecar.absolute()))
+        yield Source(
+            file.name,
+            load_file(file, root),
+            str(file.absolute()),
+            _size(file),
+            count=expected_items(file),
+        )
 
 
 def run(
@@ -65,7 +74,7 @@ def run(
     rebuild: bool = False,
     prune: bool = False,
     remove: Sequence[str] = (),
-    progress: Progress | None = None,
+    progress: ProgressCallback | None = None,
     on_wait: Callable[[str], None] | None = None,
     lock_timeout: float = 30.0,
     size_hint: int = 0,
@@ -75,6 +84,9 @@ def run(
     ``rebuild`` starts from an empty index; ``prune`` removes articles whose file is gone or no
     longer holds them (of the files this job read); ``remove`` deletes those ids and their
     library copies. ``size_hint`` (bytes) decides whether analysis runs in worker processes.
+    ``progress`` is called with the articles done, those expected and the file being read (or
+    the stage the job is in); an article is done once it is refused, unchanged, or analyzed
+    and written in its batch.
     """
     index_dir = config.index_dir
     if rebuild or not store.index_exists(index_dir):
@@ -87,6 +99,7 @@ def run(
         fresh = rebuild or not job.existing
         left = list(unfinished(library, job))
         listed = [*left, *sources]
+        job.progress = Progress(progress, sum(source.expected() for source in listed))
         pipeline.clear_building(index_dir)
         with pipeline.workers_for(ix.schema, size_hint, config.workers) as pool:
             workers = pool._max_workers if pool is not None else 1
@@ -94,16 +107,18 @@ def run(
             batches = pipeline.Batches(
                 index_dir, ix.schema, pool, config.commit_every, limit, job.commit_batch
             )
-            for n, source in enumerate(listed, 1):
-                job.take(source, batches, n, len(listed), progress)
+            for source in listed:
+                job.take(source, batches)
             batches.finish()
+            job.progress.settle()
+            pipeline.remove_building(index_dir)
             if prune:
                 job.prune()
             job.remove(remove)
             # A build from nothing ends merged, each article written once more: one segment
             # per worker, merged side by side. Other jobs merge as the policy says.
-            if progress and fresh:
-                progress(len(listed), len(listed), "merging the batches")
+            if fresh:
+                job.progress.stage("merging the batches")
             job.commit(optimize=fresh, pool=pool)
     except BaseException as exc:
         job.cancel()
@@ -131,7 +146,7 @@ def index_sources(
     *,
     rebuild: bool = False,
     prune: bool = False,
-    progress: Progress | None = None,
+    progress: ProgressCallback | None = None,
     on_wait: Callable[[str], None] | None = None,
     lock_timeout: float = 30.0,
 ) -> IndexReport:

@@ -23,13 +23,12 @@ from whoosh.codec.base import Segment
 from indexer import metadata, pipeline, store
 from indexer.config import CORPUS_DIR, Config
 from indexer.documents import Article, Rejected, check_record, parse_file
+from indexer.progress import Progress
 from indexer.schema import to_document
 from indexer.sources import Library, LibraryError
 
-# Articles between progress reports inside one large file.
+# Articles read between progress reports inside one large file.
 PROGRESS_EVERY = 1000
-
-Progress = Callable[[int, int, str], None]
 
 
 @dataclass
@@ -68,6 +67,16 @@ class Source:
     data: bytes | None = None
     # The fields given with an upload, kept in the library's metadata.json for the file.
     details: dict[str, object] | None = None
+    # How many articles (and refusals) ``items`` holds, when it is read only as the job takes
+    # it (``documents.expected_items``); None: count the items.
+    count: int | None = None
+
+    def expected(self) -> int:
+        """How many articles and refusals this source holds, or will once read."""
+        if self.count is None:
+            self.items = list(self.items)
+            self.count = len(self.items)
+        return self.count
 
 
 class Job:
@@ -92,17 +101,21 @@ class Job:
         self.existing = store.Existing(ix)
         self.seen: dict[str, str] = {}
         self.read: set[str] = set()
-        self.pending = 0
+        self.progress = Progress()
         self.staged: list[str] = []
         self.trashed: list[str] = []
 
-    def take(self, source: Source, work: pipeline.Batches, n: int, total: int, progress) -> None:
+    def take(self, source: Source, work: pipeline.Batches) -> None:
         """Decide on each article of ``source`` and hand it to a batch."""
+        progress = self.progress
+        progress.tell(source.label)
         self.read.add(source.origin)
         items = list(source.items) if source.staged else source.items
         if source.staged and not any(isinstance(i, Article) for i in items):
             self.library.discard(source.staged)  # nothing to keep: every record was refused
             self.report.failed.extend(i for i in items if isinstance(i, Rejected))
+            progress.taken += len(items)
+            progress.tell()
             return
         if source.data is not None:
             try:
@@ -111,24 +124,27 @@ class Job:
                 self.library.stage(source.staged, source.data)
             except LibraryError as exc:
                 self.report.failed.append(Rejected(source.label, str(exc)))
+                progress.taken += source.expected()
+                progress.tell()
                 return
         kind, added = self._origin_kind(source.origin), _arrived(source)
-        for k, item in enumerate(items, 1):
+        for item in items:
             decision = self._decide(item)
+            progress.taken += 1
             if decision is not None:
                 assert isinstance(item, Article)
                 if self.library.holds(source.origin) or source.staged:
                     self.report.library.append(item.id)
                 doc = to_document(item, source.origin, self.ix.schema, kind, added)
                 size = len(item.body.encode()) + len(item.title.encode())
+                progress.pending += 1
+                # A batch this closes is handed on (and reported) before ``add`` returns.
                 work.add(doc, size, item.id if decision == "update" else None)
-            if progress and k % PROGRESS_EVERY == 0:
-                # One large JSONL file is most of some jobs: say how far into it.
-                progress(n - 1, total, f"{source.label}: {k} articles")
+            if progress.taken % PROGRESS_EVERY == 0:
+                progress.tell()  # unchanged articles of one large file move the bar too
         if source.staged:
             self.staged.append(source.staged)
-        if progress:
-            work.after(lambda: progress(n, total, source.label))
+        progress.tell()
 
     def _origin_kind(self, origin: str) -> str:
         """One of ``ORIGINS`` for the file ``origin``."""
@@ -181,6 +197,8 @@ class Job:
             # large job would otherwise rewrite its own segments once per tier they climb.
             self.commit(merge=False)
             self.w = store.writer(self.ix, self.lock_timeout, self.on_wait)
+        self.progress.pending -= len(batch.docs)
+        self.progress.tell()
 
     def commit(
         self, optimize: bool = False, merge: bool = True, pool: ProcessPoolExecutor | None = None

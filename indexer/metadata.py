@@ -16,8 +16,9 @@ from typing import Any
 
 import lxml.html
 
+from indexer import bylines
 from indexer.cleaning import ends_as_sentence, is_boilerplate, is_prose, is_speaker_line
-from indexer.scripts import HAN, HAN_RE, HANGUL
+from indexer.scripts import HAN_RE, HANGUL
 
 METADATA_NAME = "metadata.json"
 FIELDS = ("title", "outlet", "author", "published", "url", "lang", "summit")
@@ -48,22 +49,13 @@ _DATE_FORMS = (
     ),
     re.compile(r"(?<!\d)(?P<d>\d{1,2})\s+(?P<mon>[A-Za-z]{3,9})\.?,?\s+(?P<y>\d{4})" + _TIME),
 )
-# "홍길동 기자", "[서울=뉴스1] 홍길동 기자", "홍길동(洪吉同) 특파원": the name, with its Hanja.
-_KO_BYLINE = re.compile(
-    rf"(?:^|[(\[=]\s*|[)\]]\s*)(?P<name>[{HANGUL}]{{2,4}}(?:\s?[(（][{HAN}]{{2,4}}[)）])?)"
-    r"\s?(?:수석|선임|객원|인턴)?\s?(?:기자|특파원|통신원)"
-    r"(?=\s|$|[=\])]|[\w.+-]+@)"
-)
-_EN_BYLINE = re.compile(r"^(?i:by)\s+(?P<name>[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})")
 # Where a page or a text names its outlet: a copyright notice ("Copyright © 한빛일보", "ⓒ 매체",
-# "<저작권자 © 가상일보, 무단전재 …>"), a wire tag ("(서울=연합뉴스)", "[서울=뉴스1]") or a byline
-# with the outlet in angle brackets ("<한빛일보> 홍길동 기자").
+# "<저작권자 © 가상일보, 무단전재 …>"), a byline in brackets ("(서울=연합뉴스)", "[한빛일보
+# 홍길동 기자]", ``bylines.outlet``) or a byline with the outlet in angle brackets ("<한빛일보>
+# 홍길동 기자").
 _OUTLET_NOTICE = re.compile(
     r"(?:copyright|저작권자)?\s*(?:ⓒ|©|\(c\))\s*(?:\d{4}\s*)?(?P<outlet>[^\s,.|<>()\[\]]{2,20})",
     re.I,
-)
-_OUTLET_WIRE = re.compile(
-    r"^\s*[\[(【]\s*[^=\])】]{1,10}=\s*(?P<outlet>[^\])】\s]{2,15})\s*[\])】]"
 )
 _OUTLET_BYLINE = re.compile(rf"<(?P<outlet>[^<>]{{2,15}})>\s*[{HANGUL}]{{2,4}}\s*기자")
 _NOT_OUTLETS = frozenset({"all", "무단", "무단전재", "저작권자", "copyright", "rights"})
@@ -160,12 +152,14 @@ def text_fields(lines: list[str], body: set[int]) -> dict[str, Any]:
         found["title"] = max(heads, key=lambda h: (sum(h in x for x in lines) > 1, len(h)))
     for i, raw in enumerate(lines):
         line = raw.strip()
+        if "author" not in found and line:
+            # A byline in brackets may open the story's first paragraph; others stand alone.
+            outside = i not in body and len(line) <= 80
+            name = bylines.author(line) if outside else bylines.bracket_author(line)
+            if name:
+                found["author"] = name
         if i in body or not line or len(line) > 80:
             continue
-        if "author" not in found:
-            match = _KO_BYLINE.search(line) or _EN_BYLINE.match(line)
-            if match:
-                found["author"] = match.group("name")
         if "published" not in found and re.search(r"\d{4}", line):
             date = parse_date(line)
             if date:
@@ -179,14 +173,19 @@ def text_fields(lines: list[str], body: set[int]) -> dict[str, Any]:
 
 
 def guess_outlet(lines: list[str]) -> str:
-    """The outlet a text names of itself: a copyright notice first, then a wire tag or byline."""
-    for pattern in (_OUTLET_NOTICE, _OUTLET_WIRE, _OUTLET_BYLINE):
+    """The outlet a text names of itself: a copyright notice first, then a byline."""
+    for pattern in (_OUTLET_NOTICE, _OUTLET_BYLINE):
         for line in lines:
-            if len(line) > 200 and pattern is not _OUTLET_WIRE:
+            if len(line) > 200:
                 continue
             match = pattern.search(line)
             if match and match.group("outlet").lower() not in _NOT_OUTLETS:
                 return match.group("outlet").strip()
+        if pattern is _OUTLET_NOTICE:
+            # A byline in brackets opens a line, however long the paragraph it opens.
+            named = next((name for line in lines if (name := bylines.outlet(line))), "")
+            if named and named.lower() not in _NOT_OUTLETS:
+                return named
     return ""
 
 

@@ -99,8 +99,8 @@ class Batches:
         self.schema, self.pool, self.on_built = schema, pool, on_built
         self.batch_docs, self.batch_bytes = batch_docs, batch_bytes
         self.current = Batch()
-        # Batches being built, and actions due once the batches before them are handed on.
-        self.queue: deque[tuple[Future | None, Batch | None, Callable[[], None] | None]] = deque()
+        # Batches being built, in the order they were closed.
+        self.queue: deque[tuple[Future, Batch]] = deque()
         # A worker busy, one batch waiting for each: enough to keep every worker building.
         self.window = 2 * pool._max_workers if pool is not None else 0
 
@@ -122,31 +122,19 @@ class Batches:
         if self.pool is None:
             self.on_built(build_segment(str(self.folder), batch.docs, self.schema), batch, last)
             return
-        self.queue.append(
-            (self.pool.submit(build_segment, str(self.folder), batch.docs), batch, None)
-        )
-        self.drain(self.window)
-
-    def after(self, action: Callable[[], None]) -> None:
-        """Call ``action`` once every document added so far is in a batch handed on."""
-        if self.pool is None:
-            action()
-            return
-        self.queue.append((None, None, action))
-        self.drain(self.window)
+        self.queue.append((self.pool.submit(build_segment, str(self.folder), batch.docs), batch))
+        if not last:  # the job's last batch is handed on by ``finish``, marked as such
+            self.drain(self.window)
 
     def drain(self, keep: int = 0, last: bool = False) -> None:
-        """Hand on built batches in order until at most ``keep`` are pending.
+        """Hand on built batches in order until at most ``keep`` are pending, and any more
+        that are built already (so that they are committed, and counted, as they are done).
 
         ``last``: the final batch handed on is the job's last.
         """
-        while len(self.queue) > keep or (self.queue and self.queue[0][0] is None):
-            future, batch, action = self.queue.popleft()
-            if future is not None and batch is not None:
-                final = last and not any(f is not None for f, _, _ in self.queue)
-                self.on_built(future.result(), batch, final)
-            elif action is not None:
-                action()
+        while len(self.queue) > keep or (self.queue and self.queue[0][0].done()):
+            future, batch = self.queue.popleft()
+            self.on_built(future.result(), batch, last and not self.queue)
 
     def finish(self) -> None:
         """Build the last batch and hand on everything, the last batch marked as such."""
@@ -188,6 +176,15 @@ def clear_building(index_dir: Path) -> None:
     """Remove what a job that did not finish left half-built (call under the write lock)."""
     shutil.rmtree(index_dir / BUILDING, ignore_errors=True)
     (index_dir / BUILDING).mkdir(parents=True, exist_ok=True)
+
+
+def remove_building(index_dir: Path) -> None:
+    """Remove the building folder once every batch is in the index (under the write lock).
+
+    What is left there is only whoosh3's empty scratch folder (``MAIN.tmp``), which its
+    per-document writer creates and never removes.
+    """
+    shutil.rmtree(index_dir / BUILDING, ignore_errors=True)
 
 
 def batch_bytes(input_bytes: int, workers: int, limit: int) -> int:

@@ -14,9 +14,10 @@ from indexer.analysis import bigram_analyzer, index_terms, summit_analyzer
 from indexer.documents import Article
 from indexer.korean import USERDICT
 
-# Bump when fields, their options or the analysis change: an index built with another
-# version is refused with a message asking for `summit-search index --rebuild`.
-SCHEMA_VERSION = 6
+# Bump when fields, their options or the analysis change, or what a document gives them (7:
+# outlets and authors read from bylines): an index built with another version is refused
+# with a message asking for `summit-search index --rebuild`.
+SCHEMA_VERSION = 7
 
 # Fields a user may name in a query (`outlet:조선비즈`), with the field searched.
 QUERY_FIELDS = ("title", "body", "outlet", "author", "lang", "summit", "published", "id")

@@ -54,7 +54,7 @@ SEEDS = {
         [17, 19, 21, 25, 27, 29, 43, 45, 47, 49, 51, 53],
         "한국, 글로벌 AI 협력 주도…AI 서울 정상회의 성공 개최",
         "Asia-Pacific Region Intelligence Center",
-        "허관",
+        "허관(許灌)",
         datetime(2024, 5, 23, 8, 34),
         ("ko",),
         ("Seoul 2024",),

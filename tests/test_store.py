@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import index_paths
 
-from indexer import ingest, job, store
+from indexer import documents, ingest, job, store
 from indexer.config import CORPUS_DIR, Config
 from indexer.ingest import remove_ids
 from indexer.search import Library
@@ -95,18 +95,42 @@ def test_progress_inside_a_large_file(tmp_path: Path, monkeypatch: pytest.Monkey
     src.mkdir()
     rows = [{"id": f"a{n}", "text": f"기사 {n} 본문입니다."} for n in range(5)]
     (src / "big.jsonl").write_text(
-        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n\n", encoding="utf-8"
     )
     (src / "small.txt").write_text("작은 기사 본문입니다.", encoding="utf-8")
     steps: list[tuple[int, int, str]] = []
-    index_paths(tmp_path / "index", [src], progress=lambda *a: steps.append(a))
+    index_paths(tmp_path / "index", [src], commit_every=2, progress=lambda *a: steps.append(a))
+    # Articles count as their batch of two is analyzed and written, inside one large file too;
+    # the final merge is named while it runs.
     assert steps == [
-        (0, 2, "big.jsonl: 2 articles"),
-        (0, 2, "big.jsonl: 4 articles"),
-        (1, 2, "big.jsonl"),
-        (2, 2, "small.txt"),
-        (2, 2, "merging the batches"),
+        (0, 6, "big.jsonl"),
+        (2, 6, "big.jsonl"),
+        (4, 6, "big.jsonl"),
+        (4, 6, "small.txt"),
+        (6, 6, "small.txt"),
+        (6, 6, "merging the batches"),
     ]
+    # Again, nothing changed: unchanged articles count as they are read, every second one.
+    steps.clear()
+    index_paths(tmp_path / "index", [src], commit_every=2, progress=lambda *a: steps.append(a))
+    assert steps == [
+        (0, 6, "big.jsonl"),
+        (2, 6, "big.jsonl"),
+        (4, 6, "big.jsonl"),
+        (5, 6, "big.jsonl"),
+        (5, 6, "small.txt"),
+        (6, 6, "small.txt"),
+    ]
+
+
+def test_expected_items_counts_a_jsonl_files_records_in_blocks(tmp_path: Path) -> None:
+    big = tmp_path / "big.jsonl"
+    big.write_bytes(b'{"id": 1}\n\n  \n{"id": 2}\r\n' + b"x" * (3 << 20) + b"\n{}")
+    assert documents.expected_items(big) == 4
+    assert documents.expected_items(tmp_path / "page.html") == 1
+    assert documents.expected_items(tmp_path / "missing.jsonl") == 1
+    (tmp_path / "empty.jsonl").write_bytes(b"\n \n")
+    assert documents.expected_items(tmp_path / "empty.jsonl") == 0
 
 
 def test_a_reader_opened_midway_through_a_commit_closes_what_it_opened(
@@ -153,3 +177,22 @@ def test_an_upload_looks_up_its_ids_without_reading_every_article(
     assert (report.added, read_all) == (["uploads/memo.txt"], [])
     ingest.index_sources(Config.at(index), [sources / SEEDS[0]], prune=True)
     assert read_all == [1]
+
+
+def test_progress_ends_at_what_was_done_when_the_count_read_ahead(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    # A byte-order mark alone on the first line counts as a record before the job, and is
+    # passed over as a blank line when read.
+    (src / "bom.jsonl").write_bytes(
+        b'\xef\xbb\xbf\n{"id": "a", "text": "\xea\xb8\xb0\xec\x82\xac."}\n'
+    )
+    assert documents.expected_items(src / "bom.jsonl") == 2
+    steps: list[tuple[int, int, str]] = []
+    index_paths(tmp_path / "index", [src], progress=lambda *a: steps.append(a))
+    assert steps == [
+        (0, 2, "bom.jsonl"),
+        (1, 2, "bom.jsonl"),
+        (1, 1, "bom.jsonl"),
+        (1, 1, "merging the batches"),
+    ]

@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import jieba
 from whoosh.analysis import Analyzer, LowercaseFilter, StandardAnalyzer
 from whoosh.fields import Schema
 
-from indexer.analysis import OffsetTokenizer, bigram_analyzer
+from indexer.analysis import OffsetTokenizer, bigram_analyzer, chinese_segmenter
 from indexer.schema import GRAM_FIELDS, build_schema
 from indexer.store import create_index
 
@@ -26,7 +25,8 @@ class JiebaTokenizer(OffsetTokenizer):
 
     def spans(self, value: str) -> Iterator[tuple[str, int, int, bool]]:
         """Yield jieba ``cut_for_search`` words that contain a letter or digit."""
-        for word, start, end in jieba.tokenize(value, mode="search"):
+        # The product's jieba, whose dictionary cache is in the user cache folder.
+        for word, start, end in chinese_segmenter().tokenize(value, mode="search"):
             if any(ch.isalnum() for ch in word):
                 yield word, start, end, True
 
