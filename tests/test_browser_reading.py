@@ -172,7 +172,7 @@ def test_cite_this_article_in_the_interface_language_with_a_permalink(
     plain = page.evaluate("navigator.clipboard.readText()")
     assert plain.startswith(
         "Asia-Pacific Region Intelligence Center, “한국, 글로벌 AI 협력 주도…AI 서울 정상회의 "
-        "성공 개최”, 허관, 2024-05-23. (검색일 "
+        "성공 개최”, 허관(許灌), 2024-05-23. (검색일 "
     )
     # Every word stays whole on its line (2024-05-23, 주도, the CSL type) unless it is
     # longer than the line.

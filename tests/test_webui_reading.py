@@ -44,11 +44,11 @@ def test_an_article_without_an_address_is_cited_at_its_public_page(corpus_index:
     assert shown["고유 링크"] == link
     title = "한국, 글로벌 AI 협력 주도…AI 서울 정상회의 성공 개최"
     assert shown["텍스트"] == (
-        f"Asia-Pacific Region Intelligence Center, “{title}”, 허관, 2024-05-23. "
+        f"Asia-Pacific Region Intelligence Center, “{title}”, 허관(許灌), 2024-05-23. "
         f"{link} (검색일 {today})"
     )
     assert shown["Markdown"] == (
-        f"Asia-Pacific Region Intelligence Center, [“{title}”]({link}), 허관, 2024-05-23. "
+        f"Asia-Pacific Region Intelligence Center, [“{title}”]({link}), 허관(許灌), 2024-05-23. "
         f"(검색일 {today})"
     )
     assert f"  url = {{{link}}},\n" in shown["BibTeX"]
