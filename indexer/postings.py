@@ -54,9 +54,9 @@ class SegmentCache:
                     found = self.tables[key] = read_table(reader, fieldname)
         return found
 
-    def keep(self, segment_ids: Iterable[str]) -> None:
-        """Forget the term tables of segments not in ``segment_ids`` (merged away)."""
-        live = set(segment_ids)
+    def keep(self, readers: Iterable[IndexReader]) -> None:
+        """Forget the term tables of segments other than the readers' (merged away)."""
+        live = {_segment_id(r) for r in readers}
         if any(sid not in live for sid, _ in list(self.tables)):
             with self._table_lock:
                 for key in [k for k in self.tables if k[0] not in live]:

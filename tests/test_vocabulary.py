@@ -160,6 +160,9 @@ def test_most_used_is_exact_over_segments(segmented: Path) -> None:
 def test_the_tables_of_segments_gone_are_let_go(writable_index: Path) -> None:
     library = Library(writable_index)
     assert [c.word for c in library.complete("정상회")] == ["정상회의"]
+    read = dict(library.cache.tables)
+    library.search("정상회의")  # the same segments: the same tables, not read again
+    assert read and all(library.cache.tables[key] is table for key, table in read.items())
     before = {sid for sid, _ in library.cache.tables}
     rows = write_jsonl(writable_index.parent / "x.jsonl", {"x": "정상회담이 열렸다."})
     index_paths(writable_index, [rows], rebuild=True)  # every segment is new
