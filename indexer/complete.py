@@ -29,6 +29,9 @@ MAX_TERMS = 32
 # find nothing are skipped, and the rest is not counted.
 COUNTED_PER_OFFERED = 2
 _LATIN_WORD = re.compile(r"[a-z][a-z0-9'\-]*")
+# A Hangul or Han word, and one of its letters (a term must not follow one to start a word).
+_WORD = re.compile(f"[{HANGUL}{HAN}]+")
+_WORD_CHAR = re.compile(f"[{HANGUL}{HAN}]")
 # Text -> its index terms; a word -> its morphemes as (surface, part-of-speech tag); a term
 # -> the texts (title and body) of the first articles that have it.
 Analyze = Callable[[str], list[str]]
@@ -125,17 +128,20 @@ class Completer:
 
     def _starts_a_word(self, text: str, term: str) -> bool:
         """True if ``term`` begins a word of ``text`` as nouns (정상회의, not 통하 of 통하여)."""
-        for m in re.finditer(rf"(?<![{HANGUL}{HAN}]){re.escape(term)}", text):
-            word = re.match(rf"[{HANGUL}{HAN}]+", text[m.start() :])
-            covered = ""
-            for surface, tag in self.tags(word.group() if word else term):
-                if not tag.startswith(NOMINAL):
-                    break
-                covered += surface
-                if covered == term:
-                    return True
-                if len(covered) >= len(term):
-                    break
+        at = text.find(term)
+        while at >= 0:
+            if not (at and _WORD_CHAR.match(text, at - 1)):
+                word = _WORD.match(text, at)
+                covered = ""
+                for surface, tag in self.tags(word.group() if word else term):
+                    if not tag.startswith(NOMINAL):
+                        break
+                    covered += surface
+                    if covered == term:
+                        return True
+                    if len(covered) >= len(term):
+                        break
+            at = text.find(term, at + 1)
         return False
 
 

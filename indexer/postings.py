@@ -18,7 +18,8 @@ from collections import OrderedDict
 from collections.abc import Hashable, Iterable
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, STORED_COLUMN, WHOOSH3_HEADER_MAGIC, _lenfield
+from whoosh.columns import CompressedBytesColumn, PickleColumn
 from whoosh.reading import CorruptIndexError, IndexReader, TermNotFound
 from whoosh.util.numeric import byte_to_length
 
@@ -54,13 +55,36 @@ class SegmentCache:
                     found = self.tables[key] = read_table(reader, fieldname)
         return found
 
-    def keep(self, readers: Iterable[IndexReader]) -> None:
-        """Forget the term tables of segments other than the readers' (merged away)."""
+    def attach(self, readers: Iterable[IndexReader]) -> None:
+        """Ready a new searcher's segment readers: forget the term tables of other segments
+        (merged away), and give each reader's stored fields the offsets kept for it."""
+        readers = list(readers)
         live = {_segment_id(r) for r in readers}
         if any(sid not in live for sid, _ in list(self.tables)):
             with self._table_lock:
                 for key in [k for k in self.tables if k[0] not in live]:
                     del self.tables[key]
+        for reader in readers:
+            self._attach_stored(reader)
+
+    def _attach_stored(self, reader: IndexReader) -> None:
+        """Whoosh finds each article's stored fields by offsets it sums, a Python step per
+        article of the segment, for every new reader; they are summed once per segment."""
+        perdoc = getattr(reader, "_perdoc", None)
+        if perdoc is None or "_stored" in perdoc._readers or not perdoc.has_column("_stored"):
+            return
+        key = ("stored", _segment_id(reader))
+        found = self.get(key)
+        if found is None:
+            column = perdoc._cached_reader("_stored", STORED_COLUMN)._child
+            found = (np.asarray(column._offsets, np.int64), np.asarray(column._lengths, np.int64))
+            self.put(key, found)
+            return
+        if "_stored" not in perdoc._colfiles:
+            perdoc._colfiles["_stored"] = perdoc._get_column_file("_stored")
+        colfile, base, length = perdoc._colfiles["_stored"]
+        stored = _StoredBytes(colfile, base, length, perdoc._doccount, found)
+        perdoc._readers["_stored"] = PickleColumn.Reader(stored)
 
     def get(self, key: Hashable) -> tuple[np.ndarray, ...] | None:
         """The cached arrays for ``key``, or None."""
@@ -131,6 +155,19 @@ class SegmentCache:
 
 
 _NONE = (np.zeros(0, np.int32), np.zeros(0, np.float32))
+
+
+class _StoredBytes(CompressedBytesColumn.Reader):
+    """whoosh3's stored-fields column reader, given the offsets and lengths it would sum."""
+
+    def __init__(
+        self, dbfile: object, base: int, length: int, count: int, spans: tuple[np.ndarray, ...]
+    ) -> None:
+        self._spans = spans
+        super().__init__(dbfile, base, length, count, "zlib")
+
+    def _read_offsets_and_lengths(self) -> None:
+        self._offsets, self._lengths = self._spans
 
 
 def _decode(raw: bytes) -> tuple[np.ndarray, np.ndarray]:

@@ -59,7 +59,7 @@ class SegmentVocabulary:
     def __init__(self, searcher: Searcher, cache: SegmentCache) -> None:
         self.searcher, self.cache = searcher, cache
         self.readers = [leaf.reader() for leaf, _ in searcher.leaf_searchers()]
-        cache.keep(self.readers)
+        cache.attach(self.readers)
         self._read: dict[str, list[TermTable]] = {}
 
     def tables(self, field: str) -> list[TermTable]:

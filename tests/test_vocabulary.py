@@ -123,6 +123,24 @@ def test_postings_read_through_the_tables_are_whooshs(segmented: Path) -> None:
             assert cache.postings(reader, "body", "없는말".encode())[0].tolist() == []
 
 
+def test_stored_fields_read_with_kept_offsets_are_whooshs(segmented: Path) -> None:
+    library = Library(segmented)
+    with open_index(segmented).searcher() as s:
+        expected = [s.stored_fields(d) for d in range(s.doc_count_all())]
+    kinds = []
+    for _ in range(3):  # the first search keeps each segment's offsets, the next ones use them
+        with library.ix.searcher() as s:
+            library.vocabulary(s)
+            assert [s.stored_fields(d) for d in range(s.doc_count_all())] == expected
+            kinds.append(
+                {
+                    type(leaf.reader()._perdoc._readers["_stored"]._child).__name__
+                    for leaf, _ in s.leaf_searchers()
+                }
+            )
+    assert kinds == [{"Reader"}, {"_StoredBytes"}, {"_StoredBytes"}]
+
+
 def test_near_words_are_whooshs_levenshtein_matches(segmented: Path, corpus_index: Path) -> None:
     for index_dir in (segmented, corpus_index):
         cache = SegmentCache()
