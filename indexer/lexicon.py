@@ -34,13 +34,13 @@ class TermTable:
     """
 
     text: str
-    starts: array  # array("q"): fast to index from Python, for the binary searches
+    starts: array  # array("i"): fast to index from Python, for the binary searches
     df: np.ndarray  # uint32
     inlined: np.ndarray  # bool
-    first: np.ndarray  # int64: the first document, the only one when inlined
+    first: np.ndarray  # uint32: the first document, the only one when inlined
     weight: np.ndarray  # float32: the total weight, the posting's weight when inlined
     offset: np.ndarray  # int64: where the postings start in the postings file
-    length: np.ndarray  # int64: their length in bytes
+    length: np.ndarray  # uint32: their length in bytes
 
     def __len__(self) -> int:
         return len(self.df)
@@ -82,19 +82,19 @@ class TermTable:
         """Terms ``i`` to ``j - 1`` as code points: a flat array and each term's start in it."""
         block = self.text[self.starts[i] : self.starts[j]]
         points = np.frombuffer(block.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        local = np.frombuffer(self.starts, dtype=np.int64)[i : j + 1] - self.starts[i]
+        local = np.frombuffer(self.starts, dtype=np.int32)[i : j + 1] - self.starts[i]
         return points, local
 
 
 EMPTY = TermTable(
     "",
-    array("q", [0]),
+    array("i", [0]),
     np.zeros(0, np.uint32),
     np.zeros(0, bool),
-    np.zeros(0, np.int64),
+    np.zeros(0, np.uint32),
     np.zeros(0, np.float32),
     np.zeros(0, np.int64),
-    np.zeros(0, np.int64),
+    np.zeros(0, np.uint32),
 )
 
 
@@ -132,10 +132,10 @@ def read_table(reader: IndexReader, fieldname: str) -> TermTable:
         _starts(text, len(chosen)),
         _read(data, info + _DF, ">u4").astype(np.uint32),
         inlined,
-        _read(data, info + _FIRST, ">u4").astype(np.int64),
+        _read(data, info + _FIRST, ">u4").astype(np.uint32),
         _read(data, info + _WEIGHT, ">f4").astype(np.float32),
         offset.astype(np.int64),
-        length.astype(np.int64),
+        length.astype(np.uint32),
     )
 
 
@@ -152,10 +152,17 @@ def _first_record(dbfile: object, positions: np.ndarray, number: int) -> int:
 
 
 def _read(data: np.ndarray, at: np.ndarray, kind: str) -> np.ndarray:
-    """The big-endian numbers of type ``kind`` at byte positions ``at`` of ``data``."""
+    """The big-endian numbers of type ``kind`` at byte positions ``at`` of ``data``.
+
+    Assembled a byte at a time (arrays of one value per position, not of every byte's index).
+    """
     dtype = np.dtype(kind)
-    picked = data[at[:, None] + np.arange(dtype.itemsize)]
-    return np.ascontiguousarray(picked).view(dtype).reshape(-1)
+    value = np.zeros(len(at), dtype=np.uint64)
+    for n in range(dtype.itemsize):
+        value <<= np.uint64(8)
+        value |= data[at + n]
+    unsigned = np.dtype(f"u{dtype.itemsize}")
+    return value.astype(unsigned).view(dtype.newbyteorder("="))
 
 
 def _joined(data: np.ndarray, at: np.ndarray, lengths: np.ndarray) -> str:
@@ -180,4 +187,4 @@ def _starts(text: str, count: int) -> array:
     ends = np.flatnonzero(points == 0) + 1
     if len(ends) != count:  # a term with a NUL in it: no index term has one
         raise ValueError("a term holds a NUL character")
-    return array("q", np.concatenate([[0], ends]).astype(np.int64).tobytes())
+    return array("i", np.concatenate([[0], ends]).astype(np.int32).tobytes())

@@ -73,7 +73,7 @@ class SegmentVocabulary:
         out: list[str] = []
         offsets = [offset for _, offset in self.searcher.leaf_searchers()]
         for reader, offset in zip(self.readers, offsets, strict=True):
-            for doc in self.cache.postings(reader, field, term.encode("utf-8"))[0].tolist():
+            for doc in map(int, self.cache.postings(reader, field, term.encode("utf-8"))[0]):
                 if not reader.is_deleted(doc):
                     stored = self.searcher.stored_fields(offset + doc)
                     out.append(f"{stored.get('title', '')}\n{stored.get('body', '')}")
