@@ -265,8 +265,9 @@ class Library:
     def article(self, doc_id: str, text: str = "") -> ArticleView | None:
         """One article by id, with the matches of query ``text`` highlighted."""
         with self.ix.searcher(weighting=self.weighting) as s:
+            vocabulary = self.vocabulary(s)
             fields = s.document(id=doc_id)
-            plan = self._respell(self.plan(text), self.vocabulary(s))[0] if text else None
+            plan = self._respell(self.plan(text), vocabulary)[0] if text else None
         if fields is None:
             return None
         concepts = plan.concepts if plan else []
