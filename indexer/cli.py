@@ -194,6 +194,7 @@ NOTICES = {
     "phrase_capped": '"{phrase}" is very common: looked for in the {checked} best articles only',
     "phrase_excluded_words": '"{phrase}" is very common: every article with all its words was '
     "left out",
+    "unwritten_word": 'no article has "{word}", so it was not searched as "{syllable}" alone',
 }
 
 

@@ -23,6 +23,9 @@ CODES = (
     "phrase_capped",
     # An excluded phrase too common to check: articles with all its words left out (phrase).
     "phrase_excluded_words",
+    # No article writes the word, which the analyzer read as one syllable (서얄 as 서): it was
+    # searched as typed, not by that syllable (params: word, syllable).
+    "unwritten_word",
 )
 
 

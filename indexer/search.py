@@ -6,6 +6,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -14,8 +15,7 @@ from whoosh.searching import Searcher
 from indexer import engine, korean, suggest
 from indexer import query as query_mod
 from indexer.aliases import CORPUS_ALIASES, AliasGroup, load_aliases
-from indexer.complete import Completion, Vocabulary
-from indexer.concepts import Word
+from indexer.complete import Completer, Completion, complete
 from indexer.facets import FACETS, date_filter, facet_counts, filter_query
 from indexer.meta import meta_fields
 from indexer.normalize import normalize
@@ -33,13 +33,12 @@ from indexer.results import (
     SearchResult,
 )
 from indexer.schema import GRAM_FIELDS
-from indexer.scripts import is_hangul
 from indexer.snippets import Target, find_matches, mark, paragraphs, passages
 from indexer.store import open_index
+from indexer.vocabulary import SegmentVocabulary
 
 SORTS = ("relevance", "newest", "oldest")
 MATCHES = ("all", "any")
-MAX_CORRECTIONS = 4
 
 __all__ = ["FACETS", "SORTS", "ArticleView", "Filters", "Hit", "Library", "SearchResult"]
 
@@ -62,7 +61,7 @@ class Library:
         self.gram_analyzer = self.ix.schema[grams].analyzer if grams in self.ix.schema else None
         self.weighting = SummitBM25()
         self.cache = SegmentCache()
-        self.vocabulary = Vocabulary(self._terms_of, _tags)
+        self.completer = Completer(self._terms_of, _tags)
         self.aliases_path = aliases_path
         self._aliases: list[AliasGroup] = []
         self._aliases_mtime: float | None = None
@@ -79,9 +78,33 @@ class Library:
         return self._aliases
 
     def complete(self, typed: str, limit: int = 8) -> list[Completion]:
-        """Completions of the last word of ``typed`` from this index's words, most used first."""
-        with self.ix.searcher() as s:
-            return self.vocabulary.complete(s, normalize(typed).text, limit)
+        """Completions of the last word of ``typed`` from this index's words, most used first,
+        each with the number of articles its query finds."""
+        with self.ix.searcher(weighting=self.weighting) as s:
+            vocabulary = self.vocabulary(s)
+            typed = normalize(typed).text
+            generation = s.reader().generation()
+            found = self.completer.candidates(vocabulary, vocabulary.texts, typed, generation)
+            return complete(found, partial(self._count, s, vocabulary), limit)
+
+    def vocabulary(self, s: Searcher) -> SegmentVocabulary:
+        """The terms of the searcher's segments (each segment's read once, then kept)."""
+        return SegmentVocabulary(s, self.cache)
+
+    def _count(self, s: Searcher, vocabulary: SegmentVocabulary, text: str) -> int:
+        """How many articles ``search(text)`` finds: its match set, without filters."""
+        plan, _ = self._respell(self.plan(text), vocabulary)
+        if plan.empty:
+            return 0
+        if not plan.phrases:  # the bigrams only score (phrases use scores to pick candidates)
+            plan = replace(plan, grams=[])
+        return self._evaluate(s, plan, NO_FILTERS, False).total
+
+    def _respell(self, plan: Plan, vocabulary: SegmentVocabulary) -> tuple[Plan, list[Notice]]:
+        """``suggest.respell`` where the index has the bigram views it relies on."""
+        if self.gram_analyzer is None:
+            return plan, []
+        return suggest.respell(plan, vocabulary)
 
     def _terms_of(self, word: str) -> list[str]:
         return [t.text for t in self.analyzer(word)]
@@ -139,6 +162,9 @@ class Library:
             result.took_ms = (time.perf_counter() - started) * 1000
             return result
         with self.ix.searcher(weighting=self.weighting) as s:
+            vocabulary = self.vocabulary(s)
+            plan, unwritten = self._respell(plan, vocabulary)
+            result.notices.extend(unwritten)
             found = self._evaluate(s, plan, filters, match == "any")
             result.notices.extend(found.notices)
             result.total, result.relaxed_total = found.total, found.relaxed_total
@@ -172,8 +198,8 @@ class Library:
                 if facets and not found.total and len(hidden):
                     # Nothing in the range: the other filters count what "include them" adds.
                     result.undated_facets = facet_counts(s, hidden, self.cache)
-            if result.total < 3:
-                result.suggestion = self._suggest(s, text, plan, filters, found)
+            if result.total < 3 or unwritten:
+                result.suggestion = self._suggest(s, vocabulary, text, plan, filters, found)
         result.took_ms = (time.perf_counter() - started) * 1000
         return result
 
@@ -205,34 +231,21 @@ class Library:
         )
 
     def _suggest(
-        self, s: Searcher, text: str, plan: Plan, filters: Filters, found: engine.Matches
+        self,
+        s: Searcher,
+        vocabulary: SegmentVocabulary,
+        text: str,
+        plan: Plan,
+        filters: Filters,
+        found: engine.Matches,
     ) -> str | None:
-        """A corrected query that finds more, for words no article has."""
-        readers = [leaf.reader() for leaf, _ in s.leaf_searchers()]
+        """A corrected query that finds more than ``found``, for words no article has."""
 
-        def within(fieldname: str, word: str, edits: int) -> set[str]:
-            if fieldname not in s.schema:
-                return set()
-            # The first letter is kept: typos there are rare, and it bounds the search.
-            return {t for r in readers for t in r.terms_within(fieldname, word, edits, prefix=1)}
+        def finds_more(corrected: str) -> bool:
+            alt, _ = self._respell(self.plan(corrected), vocabulary)
+            return not alt.empty and self._evaluate(s, alt, filters, False).total > found.total
 
-        corrected, changed = text, 0
-        for concept, count in zip(plan.concepts, found.concept_counts, strict=True):
-            if len(concept.words) != 1 or changed >= MAX_CORRECTIONS:
-                continue
-            word = concept.words[0].text
-            if count and not _misread(concept.words[0], s):
-                continue
-            fix = suggest.correct(word, within, s.doc_frequency)
-            if fix and word in corrected:
-                corrected = corrected.replace(word, fix, 1)
-                changed += 1
-        if not changed:
-            return None
-        alt = self.plan(corrected)
-        if alt.empty:
-            return None
-        return corrected if self._evaluate(s, alt, filters, False).total > found.total else None
+        return suggest.suggestion(text, plan, found.concept_counts, vocabulary, finds_more)
 
     def search_batch(
         self, queries: Iterable[tuple[str, str]], limit: int = 100
@@ -243,8 +256,9 @@ class Library:
         """
         with self.ix.searcher(weighting=self.weighting) as s:
             ids = s.reader().column_reader("id")
+            vocabulary = self.vocabulary(s)
             for qid, text in queries:
-                plan = self.plan(text)
+                plan, _ = self._respell(self.plan(text), vocabulary)
                 if plan.empty:
                     yield qid, []
                     continue
@@ -255,10 +269,12 @@ class Library:
     def article(self, doc_id: str, text: str = "") -> ArticleView | None:
         """One article by id, with the matches of query ``text`` highlighted."""
         with self.ix.searcher(weighting=self.weighting) as s:
+            vocabulary = self.vocabulary(s)
             fields = s.document(id=doc_id)
+            plan = self._respell(self.plan(text), vocabulary)[0] if text else None
         if fields is None:
             return None
-        concepts = self.plan(text).concepts if text else []
+        concepts = plan.concepts if plan else []
         body = fields.get("body", "")
         paras = tuple(paragraphs(body, [Target(c.words) for c in concepts], self.analyzer))
         counts = Counter(c for p in paras for _, _, c in p.marks)
@@ -270,18 +286,6 @@ class Library:
             matches=sum(p.matches for p in paras),
             concepts=tuple(ConceptMarks(c.label, counts[n]) for n, c in enumerate(concepts)),
         )
-
-
-def _misread(word: Word, s: Searcher) -> bool:
-    """True for a Hangul word no article has written: the analyzer found something in it (서얄
-    reads as 서 + an ending), but some pair of its letters occurs in no article at all."""
-    text = word.text
-    if not (is_hangul(text) and len(text) >= 2) or s.doc_frequency("body", text):
-        return False
-    grams = GRAM_FIELDS["body"]
-    if grams not in s.schema:
-        return False
-    return any(s.doc_frequency(grams, text[i : i + 2]) == 0 for i in range(len(text) - 1))
 
 
 def _targets(s: Searcher, plan: Plan) -> list[Target]:

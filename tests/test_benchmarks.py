@@ -145,6 +145,14 @@ def test_speed_report_shape(no_floor: bool) -> None:
     # Three states of each Hangul keyword of five: at least a few, at most fifteen.
     assert 3 <= figures["suggest_ms"]["n"] <= 15
     assert f"| 30 | half-typed words | {figures['suggest_ms']['n']} |" in speed.markdown(report)
+    # Every latency beside its ratio to the reference work timed just before it.
+    for summary in [*figures["rank_ms"].values(), *figures["page_ms"].values()]:
+        assert summary["reference_ms"] > 0
+        assert summary["p95_ratio"] == summary["p95"] / summary["reference_ms"]
+    p95 = figures["rank_ms"]["question"]["p95"]
+    assert f"| {p95:.1f} ({figures['rank_ms']['question']['p95_ratio']:.2f}) |" in (
+        speed.markdown(report)
+    )
     assert report["serve"] == {"skipped": "--no-serve"}
     table = speed.markdown(report)
     assert "| 30 | question | 5 |" in table

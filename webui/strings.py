@@ -27,6 +27,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "best-matching articles only.",
         "notice_phrase_excluded_words": "“{phrase}” is very common: every article with all its "
         "words was left out.",
+        "notice_unwritten_word": "No article has “{word}”, so it was not searched as "
+        "“{syllable}” alone.",
         "filters_on": "on",
         "unknown": "unknown",
         "undated_hidden": "{n} undated articles hidden",
@@ -226,6 +228,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "{checked}건에서만 찾았습니다.",
         "notice_phrase_excluded_words": "“{phrase}” 구절은 아주 흔해서, 그 단어가 모두 들어간 "
         "기사를 모두 뺐습니다.",
+        "notice_unwritten_word": "“{word}”: 이렇게 쓴 기사가 없어 “{syllable}” 한 글자만으로는 "
+        "찾지 않았습니다.",
         "filters_on": "사용 중",
         "unknown": "알 수 없음",
         "undated_hidden": "날짜 없는 기사 {n}건이 빠졌습니다",

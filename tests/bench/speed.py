@@ -35,6 +35,7 @@ from indexer.jamo import CHO, decompose
 from indexer.schema import SummitText, body_for_index, build_schema
 from indexer.search import Library
 from tests.bench import DEFAULT_DATA, gen, percentile, read_tsv
+from tests.bench.reference import ratio, reference_ms
 from tests.bench.serving import first_search
 
 KINDS = (
@@ -273,8 +274,23 @@ def add_to_searchable(index_dir: Path, n: int) -> float:
             return time.perf_counter() - started
 
 
-def _summary(values: list[float]) -> dict[str, float]:
-    return {"n": len(values), "p50": percentile(values, 50), "p95": percentile(values, 95)}
+def _summary(values: list[float], reference: float) -> dict[str, float]:
+    """Count, median and 95th percentile, each also as a ratio to the reference work."""
+    p50, p95 = percentile(values, 50), percentile(values, 95)
+    return {
+        "n": len(values),
+        "p50": p50,
+        "p95": p95,
+        "reference_ms": reference,
+        "p50_ratio": ratio(p50, reference),
+        "p95_ratio": ratio(p95, reference),
+    }
+
+
+def _timed(measure: Callable[[], list[float]]) -> dict[str, float]:
+    """``measure``'s latencies summarised beside the reference work timed just before."""
+    reference = reference_ms()
+    return _summary(measure(), reference)
 
 
 def measure_size(
@@ -322,11 +338,15 @@ def measure_size(
     # The same words with and without quotes: what finding the phrase costs.
     queries["phrase"] = phrase_queries(jsonl, args.queries, args.seed)
     queries["phrase unquoted"] = [q.strip('"') for q in queries["phrase"]]
-    result["rank_ms"] = {k: _summary(rank_latencies(library, q)) for k, q in queries.items()}
-    result["page_ms"] = {k: _summary(page_latencies(library, q)) for k, q in queries.items()}
+    result["rank_ms"] = {
+        k: _timed(lambda q=q: rank_latencies(library, q)) for k, q in queries.items()
+    }
+    result["page_ms"] = {
+        k: _timed(lambda q=q: page_latencies(library, q)) for k, q in queries.items()
+    }
     # A fresh Library: its completions start with nothing looked up, as after a restart.
     prefixes = typed_prefixes(queries["1 keyword"])
-    result["suggest_ms"] = _summary(suggest_latencies(Library(index_dir), prefixes))
+    result["suggest_ms"] = _timed(lambda: suggest_latencies(Library(index_dir), prefixes))
     result["add_to_searchable_s"] = statistics.median(
         add_to_searchable(index_dir, n) for n in range(args.runs)
     )
@@ -379,26 +399,30 @@ def markdown(report: dict) -> str:
             )
     lines += [
         "",
-        "| articles | query | n | top-10 p50 ms | top-10 p95 ms | page p50 ms | page p95 ms |",
-        "|---|---|---|---|---|---|---|",
+        "Latencies in ms, each with its ratio to the reference work (tests/bench/reference.py) "
+        "timed in the same process just before: ms (ratio).",
+        "",
+        "| articles | query | n | reference ms | top-10 p50 | top-10 p95 | page p50 | page p95 |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in report["sizes"].values():
         for kind in KINDS:
             rank, page = r["rank_ms"][kind], r["page_ms"][kind]
             lines.append(
-                f"| {r['articles']} | {kind} | {rank['n']} | {rank['p50']:.1f} "
-                f"| {rank['p95']:.1f} | {page['p50']:.1f} | {page['p95']:.1f} |"
+                f"| {r['articles']} | {kind} | {rank['n']} | {rank['reference_ms']:.1f} "
+                f"/ {page['reference_ms']:.1f} | {_cell(rank, 'p50')} | {_cell(rank, 'p95')} "
+                f"| {_cell(page, 'p50')} | {_cell(page, 'p95')} |"
             )
     lines += [
         "",
-        "| articles | completions of | n | p50 ms | p95 ms |",
-        "|---|---|---|---|---|",
+        "| articles | completions of | n | reference ms | p50 | p95 |",
+        "|---|---|---|---|---|---|",
     ]
     for r in report["sizes"].values():
         sug = r["suggest_ms"]
         lines.append(
-            f"| {r['articles']} | half-typed words | {sug['n']} | {sug['p50']:.1f} "
-            f"| {sug['p95']:.1f} |"
+            f"| {r['articles']} | half-typed words | {sug['n']} | {sug['reference_ms']:.1f} "
+            f"| {_cell(sug, 'p50')} | {_cell(sug, 'p95')} |"
         )
     serve = report["serve"]
     lines.append("")
@@ -412,6 +436,11 @@ def markdown(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _cell(figures: dict[str, float], key: str) -> str:
+    """A latency and its ratio to the reference work: ``12.3 (0.74)``."""
+    return f"{figures[key]:.1f} ({figures[key + '_ratio']:.2f})"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line entry point."""
     parser = argparse.ArgumentParser(prog="python -m tests.bench.speed")
@@ -423,6 +452,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, help="also write figures as JSON")
     parser.add_argument("--profile", type=Path, default=None, help="write cProfile output here")
     parser.add_argument("--no-serve", action="store_true", help="skip the server start-up timing")
+    parser.add_argument(
+        "--keep", type=Path, default=None, help="move the largest index here when done"
+    )
     parser.add_argument(
         "--no-floor", action="store_true", help="skip the analyzer-alone run (long at 100k)"
     )
@@ -452,6 +484,9 @@ def run(args: argparse.Namespace, log: Callable[[str], None]) -> dict:
         else:
             report["serve"] = first_search(Path(largest["index_dir"]), log)
             report["serve"]["articles"] = largest["articles"]
+        if getattr(args, "keep", None):  # to measure other code on the same index after
+            shutil.move(str(largest["index_dir"]), args.keep)
+            largest["index_dir"] = args.keep
     for figures in report["sizes"].values():
         figures["index_dir"] = str(figures["index_dir"])
     return report
