@@ -152,14 +152,18 @@ def one_syllable(word: Word, vocabulary: Vocabulary) -> str | None:
     """The syllable the analyzer reduced a word no article writes to (서얄 -> 서), or None.
 
     Only a Hangul word of two syllables or more read as one one-syllable term, with no
-    other spelling, qualifies: 북은 (북 + a particle) is written, so it stays 북.
+    other spelling, qualifies: 북은 (북 + a particle) is written, so it stays 북. And only a
+    word the index's vocabulary can correct: a question's verb that the articles never write
+    in that form (있나, 받았나) is a word, read by its stem as it should be, not a typo.
     """
     if len(word.pieces) != 1 or word.spellings:
         return None
     piece = word.pieces[0]
     if len(piece.text) != 1 or piece.parts or piece.spellings:
         return None
-    return piece.text if misread(word, vocabulary) else None
+    if not misread(word, vocabulary) or correct(word.text, vocabulary) is None:
+        return None
+    return piece.text
 
 
 def respell(plan: Plan, vocabulary: Vocabulary) -> tuple[Plan, list[Notice]]:

@@ -245,6 +245,13 @@ def test_written_words_still_match_by_their_stem(small: Library, query: str, ids
     assert ([h.id for h in result.hits], result.notices, result.suggestion) == (ids, [], None)
 
 
+def test_a_verb_form_no_article_writes_is_a_word_not_a_typo(small: Library) -> None:
+    # 있나 (is there?) is read as 있 + an ending; n7 writes 있었다, never 있나. Nothing in the
+    # vocabulary is a correction of it, so it is searched by its stem, as questions need.
+    result = small.search("있나")
+    assert ([h.id for h in result.hits], result.notices, result.suggestion) == (["n7"], [], None)
+
+
 def test_the_readmes_example_on_the_bundled_corpus(corpus: Library) -> None:
     result = corpus.search("서얄")
     assert (result.total, result.relaxed_total, result.hits) == (0, 0, [])
