@@ -4,7 +4,8 @@ Every scored thing is a ``Unit``: one term in one field, or the spellings of an 
 taken as one term (their frequencies summed, the document frequency that of their union, as
 Lucene's SynonymQuery does). Units are read a posting list at a time and scored by the same
 BM25 as ``ranking.SummitBM25``. Concepts are evaluated as boolean arrays: an article has a
-concept when it has the word, an alias spelling, or all of the word's parts. How many
+concept when it has the word (one term, whatever its spacing: ``joins``) or an alias
+spelling; the word's parts only score. How many
 concepts an article needs is ``Settings.min_match``; articles with fewer (but at least one)
 are kept apart as the relaxed tier, ranked after the match set.
 """
@@ -276,12 +277,10 @@ class _Leaf:
         return np.logical_and.reduce([self.present(fields, t) for t in terms])
 
     def node(self, fields: tuple[str, ...], node: Node) -> np.ndarray:
-        """Documents with the node's term, a spelling of it, or all of its parts."""
+        """Documents with the node's term or a spelling of it."""
         mask = self.present(fields, node.text).copy()
         for spelling in node.spellings:
             mask |= self.all_of(fields, spelling)
-        if node.parts:
-            mask |= np.logical_and.reduce([self.node(fields, p) for p in node.parts])
         return mask
 
     def word(self, fields: tuple[str, ...], word: Word) -> np.ndarray:

@@ -16,8 +16,9 @@ from datetime import datetime, timedelta
 from whoosh import query as Q
 from whoosh.analysis import Analyzer
 
-from indexer.aliases import AliasGroup, Expansion
-from indexer.concepts import Concept, Phrase, Token, Word, build_word, with_aliases
+from indexer.aliases import AliasGroup, Expansion, names_in, with_aliases
+from indexer.concepts import Concept, Phrase, Token, Word, build_word
+from indexer.normalize import normalize
 from indexer.notices import Notice
 
 MAX_QUERY_CHARS = 1000
@@ -204,7 +205,21 @@ def build(
     terms = 0
     joined = False  # the previous item was OR: this word joins the concept before it
     text_items = [i for i in items if i.is_text and not i.is_or]
-    for item, item_tokens in zip(items, tokens, strict=True):
+    item_words = [
+        _words(cleaned, item, t) if item.is_text and not item.is_or else []
+        for item, t in zip(items, tokens, strict=True)
+    ]
+    # A name of several words (Seoul Summit) is one word, when its words are plain.
+    plain = [
+        w[0] if len(w) == 1 and not (i.sign or i.field or i.phrase) else None
+        for i, w in zip(items, item_words, strict=True)
+    ]
+    names = names_in(plain, aliases or [], disabled_aliases)
+    skip = 0
+    for n, item in enumerate(items):
+        if skip:  # a word of a name of several words, taken with the first
+            skip -= 1
+            continue
         if item.is_or:
             joined = bool(plan.concepts) and not plan.concepts[-1].in_phrase
             continue
@@ -212,7 +227,7 @@ def build(
             _add_filter(plan, item)
             joined = False
             continue
-        words = _words(cleaned, item, item_tokens)
+        words = item_words[n]
         if not words:
             joined = False
             continue
@@ -220,7 +235,12 @@ def build(
             plan.notices.append(Notice.of("terms_capped", limit=MAX_TERMS))
             break
         expanded, found = [], []
-        for word in words:
+        spanned = [item]
+        if n in names:
+            end, name, expansion = names[n]
+            spanned, skip = items[n:end], end - n - 1
+            expanded, found = [name], [expansion]
+        for word in words if n not in names else []:
             word, exps = with_aliases(word, aliases or [], disabled_aliases)
             expanded.append(word)
             found.extend(exps)
@@ -240,7 +260,10 @@ def build(
                 expanded = expanded[1:]
             plan.concepts.extend(Concept((w,), fields, item.sign) for w in expanded)
         if grams is not None and not item.field and item.sign != "-":
-            plan.grams.extend((t.text, 1.0) for t in grams(item.text, mode="query"))
+            # NFKC first, as the words are: typed decomposed Hangul has the same bigrams.
+            plan.grams.extend(
+                (t.text, 1.0) for i in spanned for t in grams(normalize(i.text).text, mode="query")
+            )
             plan.grams.extend(
                 (t.text, alias_gram_weight)
                 for e in found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -12,11 +13,15 @@ from whoosh.system import pack_uint
 
 from indexer.analysis import bigram_analyzer, index_terms, summit_analyzer
 from indexer.documents import Article
+from indexer.joins import JOIN_WEIGHT
 from indexer.korean import USERDICT
 
 # Bump when fields, their options or the analysis change: an index built with another
 # version is refused with a message asking for `summit-search index --rebuild`.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
+
+# (term, frequency counted in the field's length, weight, encoded value) of one term.
+Posting = tuple[str, int, float, bytes]
 
 # Fields a user may name in a query (`outlet:조선비즈`), with the field searched.
 QUERY_FIELDS = ("title", "body", "outlet", "author", "lang", "summit", "published", "id")
@@ -54,8 +59,51 @@ def lead_of(body: str) -> str:
     return body[: cut + 2]
 
 
+class SummitPositions(formats.Positions):
+    """Whoosh's positions, except that a join (``joins``) is no word of its own: it adds its
+    boost (``JOIN_WEIGHT``) to its term's weight but nothing to the field's length, as Lucene's
+    BM25 leaves overlapping tokens out of a field's norm; writing 국제 협력 apart does not make
+    an article longer."""
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[Posting]:
+        """(term, counted frequency, weight, encoded positions) for each term of ``value``."""
+        poses: dict[str, list[int]] = defaultdict(list)
+        counted: dict[str, int] = defaultdict(int)
+        weights: dict[str, float] = defaultdict(float)
+        kwargs["positions"] = True
+        kwargs["boosts"] = True
+        for t in formats.tokens(value, analyzer, kwargs):
+            poses[t.text].append(t.pos)
+            counted[t.text] += getattr(t, "primary", True) is not None
+            weights[t.text] += t.boost
+        for w, poslist in poses.items():
+            yield w, counted[w], weights[w] * self.field_boost, self.encode(poslist)
+
+
+class SummitFrequency(formats.Frequency):
+    """Whoosh's frequencies, with joins weighed as ``SummitPositions`` weighs them."""
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[Posting]:
+        """(term, counted frequency, weight, encoded frequency) for each term of ``value``."""
+        freqs: dict[str, int] = defaultdict(int)
+        counted: dict[str, int] = defaultdict(int)
+        weights: dict[str, float] = defaultdict(float)
+        kwargs["boosts"] = True
+        for t in formats.tokens(value, analyzer, kwargs):
+            freqs[t.text] += 1
+            counted[t.text] += getattr(t, "primary", True) is not None
+            weights[t.text] += t.boost
+        for w, n in freqs.items():
+            yield w, counted[w], weights[w] * self.field_boost, pack_uint(n)
+
+
 class SummitText(fields.TEXT):
     """The product's analyzed text fields: Whoosh's TEXT, its postings computed in one pass."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kind = SummitPositions if isinstance(self.format, formats.Positions) else SummitFrequency
+        self.format = kind(field_boost=self.format.field_boost)
 
     def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
         """(term, frequency, weight, encoded value) for each term, as ``TEXT.index`` gives them."""
@@ -66,21 +114,25 @@ class SummitText(fields.TEXT):
         fmt = self.format
         boost = fmt.field_boost
         positions: dict[str, list[int]] = {}
-        for term, pos in terms:
+        counted: dict[str, int] = defaultdict(int)
+        weights: dict[str, float] = defaultdict(float)
+        for term, pos, joined in terms:
             found = positions.get(term)
             if found is None:
                 positions[term] = [pos]
             else:
                 found.append(pos)
-        # Whoosh sums a boost of 1.0 per occurrence, then multiplies by the field's boost.
+            counted[term] += not joined
+            weights[term] += JOIN_WEIGHT if joined else 1.0
+        # Whoosh sums each occurrence's boost, then multiplies by the field's boost.
         if isinstance(fmt, formats.Positions):
             for term, poslist in positions.items():
-                yield term.encode(), len(poslist), float(len(poslist)) * boost, fmt.encode(poslist)
+                yield term.encode(), counted[term], weights[term] * boost, fmt.encode(poslist)
         else:
             assert isinstance(fmt, formats.Frequency)
             for term, poslist in positions.items():
                 n = len(poslist)
-                yield term.encode(), n, float(n) * boost, pack_uint(n)
+                yield term.encode(), counted[term], weights[term] * boost, pack_uint(n)
 
 
 def to_document(

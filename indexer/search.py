@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 from whoosh.searching import Searcher
 
-from indexer import engine, korean, suggest
+from indexer import engine, korean, suggest, summits
 from indexer import query as query_mod
-from indexer.aliases import CORPUS_ALIASES, AliasGroup, load_aliases
+from indexer.aliases import CORPUS_ALIASES, AliasGroup, load_aliases, spelling_terms, summit_groups
 from indexer.complete import Completion, Vocabulary
 from indexer.concepts import Word
 from indexer.facets import FACETS, date_filter, facet_counts, filter_query
@@ -68,13 +68,14 @@ class Library:
         self._aliases_mtime: float | None = None
 
     def aliases(self) -> list[AliasGroup]:
-        """The alias groups, re-read when the file changes."""
+        """The alias groups, then the summits' names; the file re-read when it changes."""
         try:
             mtime = self.aliases_path.stat().st_mtime
         except OSError:
             mtime = None
         if mtime != self._aliases_mtime:
             self._aliases = load_aliases(self.aliases_path, self._spelling_terms)
+            self._aliases += summit_groups(summits.summits(), self._spelling_terms)
             self._aliases_mtime = mtime
         return self._aliases
 
@@ -87,8 +88,7 @@ class Library:
         return [t.text for t in self.analyzer(word)]
 
     def _spelling_terms(self, spelling: str) -> tuple[str, ...]:
-        tokens = self.analyzer(spelling, mode="query")
-        return tuple(t.text for t in tokens if getattr(t, "primary", True))
+        return spelling_terms(self.analyzer, spelling)
 
     def plan(self, text: str, disabled: frozenset[str] = frozenset()) -> Plan:
         """Read ``text`` into a query plan with this index's analyzer and aliases."""

@@ -2,8 +2,8 @@
 
 A sentence is worth showing for the concepts it holds, weighted by how rare each is (its
 idf): the sentence with the query's rarest word beats one that repeats its commonest. A
-concept counts in a sentence as it counts in an article (``concepts.has_word``): the word, an
-alias spelling, or all of its parts; one part alone is neither counted nor marked.
+concept counts in a sentence as it counts in an article (``concepts.has_word``): the word,
+joined or apart, or an alias spelling; its parts alone are neither counted nor marked.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from html import escape
 
 from whoosh.analysis import Analyzer
 
-from indexer.concepts import Node, Word, has_word
+from indexer.concepts import Word, has_word
 from indexer.normalize import normalize
 from indexer.scripts import HANGUL_OR_HAN_RE
 
@@ -98,8 +98,9 @@ def spans(text: str) -> list[tuple[int, int]]:
 
 def _hints(target: Target) -> list[str]:
     # Cheap substring tests decide which sentences are worth analyzing: a Korean or Chinese
-    # term appears as written; an English stem shares at least its first four letters.
-    terms = {t for w in target.words for t in w.terms() if t}
+    # word or spelling appears as written, spaces aside (국제협력 in '국제 협력을'); an English
+    # stem shares at least its first four letters. Parts alone never make a match.
+    terms = {t for w in target.words for t in w.primary_terms() if t}
     return sorted({t if HANGUL_OR_HAN_RE.search(t) else t[:4] for t in terms})
 
 
@@ -169,44 +170,6 @@ def _word_spans(word: Word, tokens: list[tuple[str, int, int]], text: str) -> li
                 out.extend((s, e) for _, s, e in run)
         if not out:  # the pieces are all there, but apart: mark each
             out = [(s, e) for _, s, e in ordered]
-    if not out:  # the word is there by its parts only (정상 회의 for 정상회의)
-        leaves = [leaf for p in word.pieces for leaf in _leaves(p)]
-        out = _runs(leaves, tokens, text, gap=1)
-    return out
-
-
-def _leaves(node: Node) -> list[str]:
-    """The node's innermost parts, in text order (the node itself if it has none)."""
-    if not node.parts:
-        return [node.text]
-    return [leaf for p in node.parts for leaf in _leaves(p)]
-
-
-def _runs(
-    terms: list[str], tokens: list[tuple[str, int, int]], text: str, gap: int
-) -> list[tuple[int, int]]:
-    """Spans of ``terms`` where they follow one another at most ``gap`` spaces apart."""
-    at: dict[str, list[tuple[int, int]]] = {}
-    for term, s, e in tokens:
-        at.setdefault(term, []).append((s, e))
-    out: list[tuple[int, int]] = []
-    for first in at.get(terms[0], []):
-        run = [first]
-        for term in terms[1:]:
-            end = run[-1][1]
-            nxt = next(
-                (
-                    (s, e)
-                    for s, e in at.get(term, [])
-                    if end <= s <= end + gap and not text[end:s].strip()
-                ),
-                None,
-            )
-            if nxt is None:
-                break
-            run.append(nxt)
-        if len(run) == len(terms):
-            out.extend(run)
     return out
 
 
@@ -254,7 +217,8 @@ def _candidates(
     scored = []
     for i, (s, e) in enumerate(regions):
         folded = normalize(text[s:e]).text.lower()
-        weight = sum(w for found, w in hints if any(h in folded for h in found))
+        squeezed = "".join(folded.split())
+        weight = sum(w for found, w in hints if any(h in folded or h in squeezed for h in found))
         if weight:
             scored.append((-weight, i))
     return [regions[i] for _, i in sorted(scored)[:limit]]

@@ -24,7 +24,7 @@ TEXT_FIELDS = ("title", "body", "author")
 class JiebaTokenizer(OffsetTokenizer):
     """jieba's search-mode words; Hangul comes out one syllable a token, as jieba splits it."""
 
-    def spans(self, value: str) -> Iterator[tuple[str, int, int, bool]]:
+    def spans(self, value: str, mode: str = "index") -> Iterator[tuple[str, int, int, bool]]:
         """Yield jieba ``cut_for_search`` words that contain a letter or digit."""
         for word, start, end in jieba.tokenize(value, mode="search"):
             if any(ch.isalnum() for ch in word):
