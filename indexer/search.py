@@ -20,6 +20,8 @@ from indexer.facets import FACETS, date_filter, facet_counts, filter_query
 from indexer.meta import meta_fields
 from indexer.normalize import normalize
 from indexer.notices import Notice
+from indexer.passages import PhraseTarget, passages
+from indexer.phrases import text_pattern
 from indexer.postings import UNDATED, SegmentCache
 from indexer.query import Plan
 from indexer.ranking import Settings, SummitBM25, bm25_idf, min_should_match
@@ -34,7 +36,7 @@ from indexer.results import (
 )
 from indexer.schema import GRAM_FIELDS
 from indexer.scripts import is_hangul
-from indexer.snippets import Target, find_matches, mark, paragraphs, passages
+from indexer.snippets import Target, find_matches, mark, paragraphs
 from indexer.store import open_index
 
 SORTS = ("relevance", "newest", "oldest")
@@ -155,12 +157,14 @@ class Library:
             else:  # a short match set goes on with the articles that have some of the words
                 chosen = ordered[:pagesize]
             targets = _targets(s, plan)
+            phrases = [PhraseTarget(p.concepts, text_pattern(p.words)) for p in plan.phrases]
             result.hits = [
                 self._hit(
                     s.stored_fields(int(found.ids[i])),
                     float(found.scores[i]) if sort == "relevance" else 0.0,
                     bool(found.strict[i]),
                     targets,
+                    phrases,
                 )
                 for i in chosen
             ]
@@ -189,14 +193,21 @@ class Library:
             [self.cache.published(leaf.reader()) for leaf, _ in s.leaf_searchers()]
         )
 
-    def _hit(self, fields: dict, score: float, strict: bool, targets: list[Target]) -> Hit:
+    def _hit(
+        self,
+        fields: dict,
+        score: float,
+        strict: bool,
+        targets: list[Target],
+        phrases: list[PhraseTarget],
+    ) -> Hit:
         body = fields.get("body", "")
         title = fields.get("title", "")
         return Hit(
             **meta_fields(fields),
             title_html=mark(title, 0, len(title), find_matches(title, targets, self.analyzer)),
             score=score,
-            passages=tuple(passages(body, targets, self.analyzer)),
+            passages=tuple(passages(body, targets, self.analyzer, title=title, phrases=phrases)),
             strict=strict,
         )
 

@@ -1,9 +1,8 @@
-"""Find where a query's concepts occur in an article and cut escaped, highlighted passages.
+"""Find where a query's concepts occur in an article; mark them in escaped HTML.
 
-A sentence is worth showing for the concepts it holds, weighted by how rare each is (its
-idf): the sentence with the query's rarest word beats one that repeats its commonest. A
-concept counts in a sentence as it counts in an article (``concepts.has_word``): the word,
-joined or apart, or an alias spelling; its parts alone are neither counted nor marked.
+A concept counts in a sentence as it counts in an article (``concepts.has_word``): the word,
+joined or apart, or an alias spelling; its parts alone are neither counted nor marked. Which
+sentences a hit shows is ``passages``' business; the article view marks every paragraph.
 """
 
 from __future__ import annotations
@@ -22,7 +21,6 @@ from indexer.scripts import HANGUL_OR_HAN_RE
 # Sentence ends: Latin/CJK terminal punctuation followed by space, or a line break.
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？…])\s+|\n+")
 MAX_PASSAGE = 260
-ANALYZED_SENTENCES = 6
 
 # A marked span: start, end (offsets into the text) and the index of its concept.
 Mark = tuple[int, int, int]
@@ -114,11 +112,11 @@ def find_matches(
     if not targets:
         return []
     regions = regions if regions is not None else [(0, len(text))]
-    hinted = _candidates(text, regions, targets, limit=None)
-    return _marks_in(text, targets, analyzer, sorted(hinted))
+    hinted = hinted_regions(text, regions, targets, limit=None)
+    return marks_in(text, targets, analyzer, sorted(hinted))
 
 
-def _marks_in(
+def marks_in(
     text: str, targets: Sequence[Target], analyzer: Analyzer, regions: list[tuple[int, int]]
 ) -> list[Mark]:
     """Analyze each region; mark the terms of the concepts it holds, longest of any overlap."""
@@ -193,7 +191,7 @@ def mark(text: str, start: int, end: int, marks: Sequence[Mark]) -> str:
     return "".join(parts)
 
 
-def _crop(text: str, start: int, end: int, marks: list[Mark]) -> tuple[int, int]:
+def crop(text: str, start: int, end: int, marks: list[Mark]) -> tuple[int, int]:
     """Narrow a long sentence to about MAX_PASSAGE chars around its matches, at spaces."""
     if end - start <= MAX_PASSAGE:
         return start, end
@@ -209,7 +207,7 @@ def _crop(text: str, start: int, end: int, marks: list[Mark]) -> tuple[int, int]
     return lo, hi
 
 
-def _candidates(
+def hinted_regions(
     text: str, regions: list[tuple[int, int]], targets: Sequence[Target], limit: int | None
 ) -> list[tuple[int, int]]:
     """Regions holding hints of the concepts, richest first by weight, found without analysis."""
@@ -222,36 +220,6 @@ def _candidates(
         if weight:
             scored.append((-weight, i))
     return [regions[i] for _, i in sorted(scored)[:limit]]
-
-
-def passages(
-    text: str, targets: Sequence[Target], analyzer: Analyzer, count: int = 2
-) -> list[Passage]:
-    """The ``count`` sentences covering the rarest concepts, in text order."""
-    sentences = spans(text)
-    if not sentences:
-        return []
-    # Analyzing a whole article per hit made result pages slow; the few sentences richest in
-    # hints are analyzed, which is where the best passages are.
-    regions = _candidates(text, sentences, targets, ANALYZED_SENTENCES)
-    marks = _marks_in(text, targets, analyzer, regions)
-    scored = []
-    for i, (s, e) in enumerate(sentences):
-        inside = [m for m in marks if s <= m[0] and m[1] <= e]
-        if inside:
-            concepts = {c for _, _, c in inside}
-            weight = sum(targets[c].weight for c in concepts)
-            distinct = len({text[a:b].lower() for a, b, _ in inside})
-            scored.append((-weight, -distinct, i, inside))
-    chosen = sorted(sorted(scored)[:count], key=lambda x: x[2])
-    if not chosen:
-        chosen = [(0.0, 0, 0, [])]
-    out = []
-    for _, _, i, inside in chosen:
-        s, e = _crop(text, *sentences[i], inside)
-        kept = [m for m in inside if s <= m[0] and m[1] <= e]
-        out.append(Passage(s, e, text[s:e], mark(text, s, e, kept), tuple(kept), i + 1))
-    return out
 
 
 def paragraphs(text: str, targets: Sequence[Target], analyzer: Analyzer) -> list[Paragraph]:
