@@ -57,19 +57,19 @@ def passages(
     """Up to ``count`` sentences of ``text`` showing the concepts, the best first; none that
     repeats ``title``."""
     sentences = spans(text)
-    kept = [i for i, (s, e) in enumerate(sentences) if not repeats_title(text[s:e], title)]
-    if not kept:
-        return []
-    regions = _ranked(text, [sentences[i] for i in kept], targets, phrases)
+    head = _Title(title)
+    regions = _ranked(text, [r for r in sentences if not head.repeated(text, *r)], targets, phrases)
     marks = marks_in(text, targets, analyzer, regions)
     found = []
-    for i in kept:
-        s, e = sentences[i]
+    for i, (s, e) in enumerate(sentences):
         inside = [m for m in marks if s <= m[0] and m[1] <= e]
         if inside:
             held = any(_holds(text, s, e, inside, p) for p in phrases)
             found.append(_Candidate(i, inside, frozenset(c for _, _, c in inside), held))
-    chosen = _choose(text, found, targets, count) or [_Candidate(kept[0], [], frozenset(), False)]
+    chosen = _choose(text, found, targets, count)
+    if not chosen:
+        first = next((i for i, r in enumerate(sentences) if not head.repeated(text, *r)), None)
+        chosen = [] if first is None else [_Candidate(first, [], frozenset(), False)]
     out = []
     for c in chosen:
         s, e = crop(text, *sentences[c.index], c.marks)
@@ -83,13 +83,31 @@ def passages(
 def repeats_title(sentence: str, title: str) -> bool:
     """True if ``sentence`` says the title again: the title as it begins, or all of it in the
     title (spacing and case aside; a title cut with "…" as far as it goes)."""
-    cut = title.rstrip().endswith("…")
-    head, line = _plain(title.rstrip().removesuffix("…")), _plain(sentence)
-    if len(head) < MIN_TITLE or len(line) < MIN_TITLE:
-        return False
-    if line.startswith(head):
-        return cut or 2 * len(head) >= len(line)
-    return head.startswith(line)
+    return _Title(title).repeated(sentence, 0, len(sentence))
+
+
+class _Title:
+    """A title, folded once, to compare sentences with."""
+
+    def __init__(self, title: str) -> None:
+        self.cut = title.rstrip().endswith("…")
+        self.head = _plain(title.rstrip().removesuffix("…"))
+
+    def repeated(self, text: str, start: int, end: int) -> bool:
+        """True if ``text[start:end]`` repeats the title (``repeats_title``)."""
+        head = self.head
+        if len(head) < MIN_TITLE or end - start < MIN_TITLE:
+            return False
+        # Without spaces, a sentence four times the title's length is still more than twice
+        # as long (Korean and English text is far less than half spaces): not the title again.
+        if not self.cut and end - start > 4 * len(head):
+            return False
+        line = _plain(text[start:end])
+        if len(line) < MIN_TITLE:
+            return False
+        if line.startswith(head):
+            return self.cut or 2 * len(head) >= len(line)
+        return head.startswith(line)
 
 
 def _plain(text: str) -> str:
