@@ -17,6 +17,7 @@ from whoosh.analysis import Analyzer
 
 from indexer.concepts import Node, Word
 from indexer.config import CORPUS_DIR
+from indexer.joins import JOIN_MARK
 from indexer.scripts import is_han
 from indexer.summits import Summit
 
@@ -78,7 +79,7 @@ def spelling_terms(analyzer: Analyzer, spelling: str) -> tuple[str, ...]:
     """The terms that find ``spelling`` in an article: a term for each word, except that Hangul
     nouns written apart are one term, as the index joins them (서울 정상회의: 서울정상회의)."""
     tokens = [
-        (t.text, t.startchar, t.endchar, getattr(t, "primary", True))
+        (t.text.removeprefix(JOIN_MARK), t.startchar, t.endchar, getattr(t, "primary", True))
         for t in analyzer(spelling, chars=True)
     ]
     ends = {e for _, _, e, primary in tokens if primary}

@@ -80,8 +80,7 @@ class OffsetTokenizer(Tokenizer):
             if primary:
                 pos += 1
             token.text = text
-            token.boost = joins.JOIN_WEIGHT if primary is None else 1.0
-            token.stopped, token.primary = False, primary
+            token.boost, token.stopped, token.primary = 1.0, False, primary
             if keeporiginal:
                 token.original = text
             if positions:
@@ -110,16 +109,7 @@ def _terms(text: str, joined: bool = True) -> Iterator[joins.Term]:
     """Yield (term, start, end, primary) for the normalised text, in text order; ``joined``
     adds the joins of adjacent noun units after the word each starts in."""
     morphemes = _locate(text) if re.search(f"[{_HANGUL}]", text) else []
-    words = _words(text, morphemes)
-    if joined and morphemes:
-        yield from joins.with_joins(text, words)
-    else:
-        for word in words:
-            yield from word.terms
-
-
-def _words(text: str, morphemes: list[tuple[korean.Morpheme, int, int]]) -> Iterator[joins.Run]:
-    """Each script run of the text with its terms (and its noun stem, if Hangul)."""
+    joiner = joins.Joiner(text) if joined and morphemes else None
     mi = 0
     for m in _RUNS.finditer(text):
         kind = m.lastgroup
@@ -133,17 +123,25 @@ def _words(text: str, morphemes: list[tuple[korean.Morpheme, int, int]]) -> Iter
             kept = list(run)
             while kept and kept[-1][0].tag.startswith(_TRAILING):
                 kept.pop()
-            terms = list(_korean_terms(text, start, kept, run))
-            yield joins.Run(start, end, terms, joins.stem_of(kept, len(kept) == len(run)))
-        elif kind == "zh":
-            yield joins.Run(start, end, list(_chinese_terms(m.group(), start)))
+            terms = _korean_terms(text, start, kept, run)
+            if joiner is None:
+                yield from terms
+            else:
+                yield from joiner.word(start, end, list(terms), kept, len(kept) == len(run))
+            continue
+        if joiner is not None:
+            yield from joiner.flush()
+        if kind == "zh":
+            yield from _chinese_terms(m.group(), start)
         elif kind == "num":
-            yield joins.Run(start, end, [(m.group().replace(",", ""), start, end, True)])
+            yield m.group().replace(",", ""), start, end, True
         else:
             word = m.group()
             if word[-2:] in ("'s", "’s", "'S", "’S"):
                 word, end = word[:-2], end - 2  # possessive: Japan's finds Japan
-            yield joins.Run(start, end, [(word, start, end, True)])
+            yield word, start, end, True
+    if joiner is not None:
+        yield from joiner.flush()
 
 
 def _locate(text: str) -> list[tuple[korean.Morpheme, int, int]]:
@@ -299,9 +297,8 @@ _SUMMIT = summit_analyzer()
 _GRAMS = bigram_analyzer()
 
 
-def index_terms(analyzer: object, value: str) -> list[tuple[str, int, bool]] | None:
-    """The (term, position, joined) triples ``analyzer`` indexes for ``value`` (``joined`` for
-    a join, which weighs ``JOIN_WEIGHT`` and adds no length); None for another analyzer."""
+def index_terms(analyzer: object, value: str) -> list[tuple[str, int]] | None:
+    """The (term, position) pairs ``analyzer`` indexes for ``value``; None for another analyzer."""
     if analyzer == _SUMMIT:
         tokenizer: OffsetTokenizer = SummitTokenizer()
         stops, stem = ENGLISH_STOPWORDS, True
@@ -319,5 +316,5 @@ def index_terms(analyzer: object, value: str) -> list[tuple[str, int, bool]] | N
             continue  # StopFilter(minsize=1): empty and listed words go
         if stem and term.isascii() and term.isalpha():
             term = stem_english(term)
-        out.append((term, pos if pos > 0 else 0, primary is None))
+        out.append((term, pos if pos > 0 else 0))
     return out

@@ -18,13 +18,13 @@ A unit is a noun morpheme, or a part of a compound morpheme (한미정상회담:
 A one-syllable suffix is never a unit of its own: it stays on the unit before it (연구소 is
 one unit, so 연구 + 소 never make it), and a word of one syllable is never joined across a
 space ('정부 안에서' is not 정부안). A join is at the position of its first word, like a
-compound's parts, but no word of its own: it adds nothing to the field's length, and
-``JOIN_WEIGHT`` to its term's frequency.
+compound's parts, but no word of its own: it adds nothing to the field's length, and its term
+is marked (``JOIN_MARK``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from indexer.korean import Morpheme
@@ -33,28 +33,21 @@ from indexer.korean import Morpheme
 # stay on the unit beside them (국제적 is one unit, not 국제 + 적).
 NOUNS = frozenset({"NNG", "NNP"})
 _AFFIXES = frozenset({"XSN", "XPN"})
+# Kinds of mecab analysis whose expression may spell a morpheme's parts out.
+_SPELLED = ("Compound", "Preanalysis")
 MAX_WORDS = 3
 MAX_UNITS = 4
-# What one join adds to its term's frequency, where a word as written adds 1: an article that
-# writes the compound as the query does ranks above one that only has it apart or inside a
-# longer word, other things equal (1, 0.5 and 0.25 measured with the quality benchmark).
-JOIN_WEIGHT = 0.25
+# A join's term is the joined text after this mark (as Lucene's ReversedWildcardFilter marks
+# its reversed tokens): a term of its own, so a search counts it apart from the word as
+# written (``ranking.Settings.join_weight``), and the words a prefix or a misspelling looks
+# up in the index's vocabulary (completions, "did you mean") never include it.
+JOIN_MARK = "\x01"
 
 # (text, start, end) of one unit or one join, offsets into the analyzed text.
 Span = tuple[str, int, int]
 # (term, start, end, primary), as the analyzer's tokenizer gives them: primary is True for a
 # word, False for a part of one, None for a join (no word of its own: it adds no length).
 Term = tuple[str, int, int, bool | None]
-
-
-@dataclass
-class Run:
-    """One script run of the analyzed text: its span, its terms, and its noun stem if any."""
-
-    start: int
-    end: int
-    terms: list[Term]
-    stem: Stem | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +68,9 @@ def stem_of(morphemes: Sequence[tuple[Morpheme, int, int]], bare: bool) -> Stem 
     (``bare``: there were none); None if it is not a noun stem."""
     if not morphemes:
         return None
+    first, start, end = morphemes[0]
+    if len(morphemes) == 1 and first.tag in NOUNS and first.kind not in _SPELLED:
+        return Stem(((first.surface, start, end),), bare and end - start >= 2, end - start >= 2)
     tags = [m.tag for m, _, _ in morphemes]
     if not all(t in NOUNS or t in _AFFIXES for t in tags) or tags[0] == "XSN":
         return None
@@ -101,7 +97,7 @@ def stem_of(morphemes: Sequence[tuple[Morpheme, int, int]], bare: bool) -> Stem 
 
 def _leaves(surface: str, kind: str, expression: str, start: int) -> list[Span]:
     """A morpheme's parts when mecab gives a compound's expression that spells it out."""
-    if kind in ("Compound", "Preanalysis") and expression not in ("", "*"):
+    if kind in _SPELLED and expression not in ("", "*"):
         forms = [p.split("/", 1)[0] for p in expression.split("+")]
         if len(forms) > 1 and "".join(forms) == surface:
             out, at = [], start
@@ -138,32 +134,54 @@ def joins(chain: Sequence[Stem]) -> list[list[Span]]:
     return out
 
 
-def with_joins(text: str, runs: Iterable[Run]) -> Iterator[Term]:
-    """The runs' terms in text order, each word followed by the joins that start in it."""
-    chain: list[Run] = []
-    end = 0
-    for run in runs:
-        gap = text[end : run.start]
-        stem = run.stem
-        if chain and not (stem is not None and stem.noun and gap.isspace() and "\n" not in gap):
-            yield from _flush(chain)
-            chain = []
-        if stem is None:
-            yield from run.terms
-        else:
-            chain.append(run)
-            if not stem.bare:  # a particle or an ending: the next word starts afresh
-                yield from _flush(chain)
-                chain = []
-        end = run.end
-    yield from _flush(chain)
+class Joiner:
+    """Adds the joins to the terms of a text's words, given one word at a time in text order.
 
+    A word that may join the next (a bare noun) is held until the next word says whether it
+    does; its terms then come out, followed by the joins that start in it.
+    """
 
-def _flush(chain: list[Run]) -> Iterator[Term]:
-    if not chain:
-        return
-    found = joins([run.stem for run in chain])  # type: ignore[misc]
-    for run, spans in zip(chain, found, strict=True):
-        yield from run.terms
-        own = {(t, s, e) for t, s, e, _ in run.terms}
-        yield from ((t, s, e, None) for t, s, e in spans if (t, s, e) not in own)
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.chain: list[tuple[int, int, list[Term], Stem]] = []
+
+    def word(
+        self,
+        start: int,
+        end: int,
+        terms: list[Term],
+        kept: Sequence[tuple[Morpheme, int, int]],
+        bare: bool,
+    ) -> list[Term]:
+        """The terms to emit now for the word at ``start``..``end`` (its own, or none yet):
+        ``kept`` is its morphemes without the particles and endings after its stem, ``bare``
+        says there were none."""
+        if not self.chain and not bare and len(kept) == 1 and kept[0][0].kind not in _SPELLED:
+            return terms  # one unit, a particle after it: nothing joins (the common case)
+        return self._word(start, end, terms, stem_of(kept, bare))
+
+    def _word(self, start: int, end: int, terms: list[Term], stem: Stem | None) -> list[Term]:
+        out: list[Term] = []
+        if self.chain:
+            gap = self.text[self.chain[-1][1] : start]
+            if stem is None or not stem.noun or not gap.isspace() or "\n" in gap:
+                out = self.flush()
+        if stem is None or (not self.chain and not stem.bare and len(stem.units) == 1):
+            return out + terms  # nothing to join: the common case, kept cheap
+        self.chain.append((start, end, terms, stem))
+        if not stem.bare:  # a particle or an ending: the next word starts afresh
+            out += self.flush()
+        return out
+
+    def flush(self) -> list[Term]:
+        """The held words' terms, each followed by the joins that start in it."""
+        if not self.chain:
+            return []
+        out: list[Term] = []
+        found = joins([stem for _, _, _, stem in self.chain])
+        for (_, _, terms, _), spans in zip(self.chain, found, strict=True):
+            out += terms
+            own = {(t, s, e) for t, s, e, _ in terms}
+            out += [(JOIN_MARK + t, s, e, None) for t, s, e in spans if (t, s, e) not in own]
+        self.chain = []
+        return out

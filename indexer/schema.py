@@ -13,7 +13,7 @@ from whoosh.system import pack_uint
 
 from indexer.analysis import bigram_analyzer, index_terms, summit_analyzer
 from indexer.documents import Article
-from indexer.joins import JOIN_WEIGHT
+from indexer.joins import JOIN_MARK
 from indexer.korean import USERDICT
 
 # Bump when fields, their options or the analysis change: an index built with another
@@ -60,41 +60,41 @@ def lead_of(body: str) -> str:
 
 
 class SummitPositions(formats.Positions):
-    """Whoosh's positions, except that a join (``joins``) is no word of its own: it adds its
-    boost (``JOIN_WEIGHT``) to its term's weight but nothing to the field's length, as Lucene's
-    BM25 leaves overlapping tokens out of a field's norm; writing 국제 협력 apart does not make
-    an article longer."""
+    """Whoosh's positions, except that a join (``joins``) is no word of its own: it adds nothing
+    to the field's length, as Lucene's BM25 leaves overlapping tokens out of a field's norm;
+    writing 국제 협력 apart does not make an article longer."""
 
     def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[Posting]:
-        """(term, counted frequency, weight, encoded positions) for each term of ``value``."""
+        """(term, frequency in the length, weight, encoded positions) for each term."""
         poses: dict[str, list[int]] = defaultdict(list)
-        counted: dict[str, int] = defaultdict(int)
         weights: dict[str, float] = defaultdict(float)
         kwargs["positions"] = True
         kwargs["boosts"] = True
         for t in formats.tokens(value, analyzer, kwargs):
             poses[t.text].append(t.pos)
-            counted[t.text] += getattr(t, "primary", True) is not None
             weights[t.text] += t.boost
         for w, poslist in poses.items():
-            yield w, counted[w], weights[w] * self.field_boost, self.encode(poslist)
+            yield w, _length(w, len(poslist)), weights[w] * self.field_boost, self.encode(poslist)
 
 
 class SummitFrequency(formats.Frequency):
-    """Whoosh's frequencies, with joins weighed as ``SummitPositions`` weighs them."""
+    """Whoosh's frequencies, a join left out of the field's length (``SummitPositions``)."""
 
     def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[Posting]:
-        """(term, counted frequency, weight, encoded frequency) for each term of ``value``."""
+        """(term, frequency in the length, weight, encoded frequency) for each term."""
         freqs: dict[str, int] = defaultdict(int)
-        counted: dict[str, int] = defaultdict(int)
         weights: dict[str, float] = defaultdict(float)
         kwargs["boosts"] = True
         for t in formats.tokens(value, analyzer, kwargs):
             freqs[t.text] += 1
-            counted[t.text] += getattr(t, "primary", True) is not None
             weights[t.text] += t.boost
         for w, n in freqs.items():
-            yield w, counted[w], weights[w] * self.field_boost, pack_uint(n)
+            yield w, _length(w, n), weights[w] * self.field_boost, pack_uint(n)
+
+
+def _length(term: str, frequency: int) -> int:
+    """What a term's occurrences add to the field's length: nothing for a join."""
+    return 0 if term.startswith(JOIN_MARK) else frequency
 
 
 class SummitText(fields.TEXT):
@@ -114,25 +114,22 @@ class SummitText(fields.TEXT):
         fmt = self.format
         boost = fmt.field_boost
         positions: dict[str, list[int]] = {}
-        counted: dict[str, int] = defaultdict(int)
-        weights: dict[str, float] = defaultdict(float)
-        for term, pos, joined in terms:
+        for term, pos in terms:
             found = positions.get(term)
             if found is None:
                 positions[term] = [pos]
             else:
                 found.append(pos)
-            counted[term] += not joined
-            weights[term] += JOIN_WEIGHT if joined else 1.0
-        # Whoosh sums each occurrence's boost, then multiplies by the field's boost.
+        # Whoosh sums a boost of 1.0 per occurrence, then multiplies by the field's boost.
         if isinstance(fmt, formats.Positions):
             for term, poslist in positions.items():
-                yield term.encode(), counted[term], weights[term] * boost, fmt.encode(poslist)
+                n = len(poslist)
+                yield term.encode(), _length(term, n), float(n) * boost, fmt.encode(poslist)
         else:
             assert isinstance(fmt, formats.Frequency)
             for term, poslist in positions.items():
                 n = len(poslist)
-                yield term.encode(), counted[term], weights[term] * boost, pack_uint(n)
+                yield term.encode(), _length(term, n), float(n) * boost, pack_uint(n)
 
 
 def to_document(

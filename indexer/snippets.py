@@ -15,6 +15,7 @@ from html import escape
 from whoosh.analysis import Analyzer
 
 from indexer.concepts import Word, has_word
+from indexer.joins import JOIN_MARK
 from indexer.normalize import normalize
 from indexer.scripts import HANGUL_OR_HAN_RE
 
@@ -122,8 +123,9 @@ def marks_in(
     """Analyze each region; mark the terms of the concepts it holds, longest of any overlap."""
     found: set[Mark] = set()
     for start, end in regions:
+        # A join (국제협력 of '국제 협력') is the word it spells, here as in the index.
         tokens = [
-            (t.text, t.startchar, t.endchar)
+            (t.text.removeprefix(JOIN_MARK), t.startchar, t.endchar)
             for t in analyzer(text[start:end], chars=True, mode="index")
         ]
         present = {term for term, _, _ in tokens}

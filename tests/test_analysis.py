@@ -9,6 +9,7 @@ import pytest
 
 from indexer.analysis import summit_analyzer
 from indexer.config import CORPUS_DIR
+from indexer.joins import JOIN_MARK as J
 from indexer.normalize import normalize
 
 ANALYZER = summit_analyzer()
@@ -40,12 +41,12 @@ def terms(text: str) -> list[tuple[str, int, int]]:
                 ("서울", 0, 2),
                 ("정상", 2, 4),
                 ("회의", 4, 6),
-                ("서울정상", 0, 4),
-                ("정상회의", 2, 6),
+                (J + "서울정상", 0, 4),
+                (J + "정상회의", 2, 6),
             ],
         ),
-        # Nouns written apart are also joined, at the first one's offsets.
-        ("국제 협력을", [("국제", 0, 2), ("국제협력", 0, 5), ("협력", 3, 5)]),
+        # Nouns written apart are also joined (a marked term), at the first one's offsets.
+        ("국제 협력을", [("국제", 0, 2), (J + "국제협력", 0, 5), ("협력", 3, 5)]),
         # English: stems, possessives, stop words.
         ("observatories", [("observatori", 0, 13)]),
         ("Japan's economy", [("japan", 0, 5), ("economi", 8, 15)]),
@@ -85,8 +86,8 @@ def test_primary_flags_and_positions(text: str) -> None:
     assert tokens == [
         ("ai", 0, True),
         ("서울", 1, True),
-        ("서울정상", 1, None),  # joins: at 서울's position, no words of their own
-        ("서울정상회의", 1, None),
+        (J + "서울정상", 1, None),  # joins: at 서울's position, no words of their own
+        (J + "서울정상회의", 1, None),
         ("정상회의", 2, True),
         ("정상", 2, False),
         ("회의", 2, False),
@@ -96,7 +97,7 @@ def test_primary_flags_and_positions(text: str) -> None:
 def test_query_mode_is_the_same_analysis_without_joins() -> None:
     text = "AI 서울 정상회의에서 앤트로픽"
     assert [t.text for t in ANALYZER(text, mode="index")] == [
-        "ai", "서울", "서울정상", "서울정상회의", "정상회의", "정상", "회의", "앤트로픽",
+        "ai", "서울", J + "서울정상", J + "서울정상회의", "정상회의", "정상", "회의", "앤트로픽",
     ]  # fmt: skip
     # Each query word stays a concept of its own: nothing joins it with the next.
     assert [t.text for t in ANALYZER(text, mode="query")] == [
@@ -115,15 +116,16 @@ def _check_offsets(text: str) -> int:
         span = text[t.startchar : t.endchar]
         assert 0 <= t.startchar < t.endchar <= len(text)
         assert span == span.strip()
-        # A join of nouns written apart spells them without the spaces.
+        # A join of nouns written apart spells them without the spaces (and has its mark).
         folded = "".join(normalize(span).text.lower().split())
-        if t.text.isascii() and t.text.isalpha():
+        term = t.text.removeprefix(J)
+        if term.isascii() and term.isalpha():
             # An English stem is a prefix of its word, give or take a final y/i or e.
-            assert folded[: max(1, len(t.text) - 1)] == t.text[: max(1, len(t.text) - 1)]
+            assert folded[: max(1, len(term) - 1)] == term[: max(1, len(term) - 1)]
         else:
             # A Korean verb stem stands for a fused surface (갔 -> 가, 한다 -> 하): it starts
             # with the same initial consonant.
-            assert folded == t.text or _initial(folded) == _initial(t.text)
+            assert folded == term or _initial(folded) == _initial(term)
         count += 1
     return count
 

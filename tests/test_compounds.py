@@ -10,10 +10,12 @@ from conftest import index_paths
 
 from indexer.aliases import spelling_terms
 from indexer.analysis import summit_analyzer
-from indexer.joins import JOIN_WEIGHT
+from indexer.engine import term_postings
+from indexer.joins import JOIN_MARK
 from indexer.search import Library
 
 ANALYZER = summit_analyzer()
+J = JOIN_MARK  # a join's term: the joined text after the mark
 A0, A1, A2, A3, A4 = (
     "000_c757f4b4d642b6d7.txt",
     "001_7ad3c6ee62ab7cbe.txt",
@@ -60,7 +62,7 @@ def tokens(text: str) -> list[tuple[str, int, bool | None]]:
     ("text", "expected"),
     [
         # Written apart: the joined term too, at the first word's position.
-        ("국제 협력을", [("국제", 0, True), ("국제협력", 0, None), ("협력", 1, True)]),
+        ("국제 협력을", [("국제", 0, True), (J + "국제협력", 0, None), ("협력", 1, True)]),
         # A particle, punctuation or a line break between them: no join.
         ("국제의 협력", [("국제", 0, True), ("협력", 1, True)]),
         ("국제, 협력", [("국제", 0, True), ("협력", 1, True)]),
@@ -72,7 +74,7 @@ def tokens(text: str) -> list[tuple[str, int, bool | None]]:
             "안전 연구소",
             [
                 ("안전", 0, True),
-                ("안전연구소", 0, None),
+                (J + "안전연구소", 0, None),
                 ("연구소", 1, True),
                 ("연구", 1, False),
                 ("소", 1, False),
@@ -86,8 +88,8 @@ def tokens(text: str) -> list[tuple[str, int, bool | None]]:
                 ("한미", 0, False),
                 ("정상", 0, False),
                 ("회담", 0, False),
-                ("한미정상", 0, None),
-                ("정상회담", 0, None),
+                (J + "한미정상", 0, None),
+                (J + "정상회담", 0, None),
             ],
         ),
     ],
@@ -195,8 +197,10 @@ def test_a_compound_as_typed_ranks_above_it_written_apart(tmp_path: Path) -> Non
         # The body indexes the lead twice (``schema.body_for_index``).
         lengths = {i: s.doc_field_length(d, "body") for i, d in docs.items()}
         assert (lengths["apart"], lengths["joined"]) == (14, 16)
-        # What BM25 reads as the term's frequency (the lead twice, again).
+        # What BM25 reads as the term's frequency (the lead twice, again): a join counts a
+        # quarter of the word as written.
         ((leaf, _),) = s.leaf_searchers()
-        found, weights = library.cache.postings(leaf.reader(), "body", "국제협력".encode())
-        by_id = dict(zip(found.tolist(), weights.tolist(), strict=True))
-        assert (by_id[docs["joined"]], by_id[docs["apart"]]) == (2.0, 2 * JOIN_WEIGHT)
+        weight = library.settings.join_weight
+        found, tf = term_postings(leaf.reader(), "body", "국제협력", library.cache, weight)
+        by_id = dict(zip(found.tolist(), tf.tolist(), strict=True))
+        assert (by_id[docs["joined"]], by_id[docs["apart"]], weight) == (2.0, 0.5, 0.25)
