@@ -15,7 +15,7 @@ from whoosh.analysis import Composable, Filter, LowercaseFilter, StopFilter, Tok
 from whoosh.analysis.analyzers import CompositeAnalyzer
 from whoosh.lang.stopwords import stoplists
 
-from indexer import korean
+from indexer import joins, korean
 from indexer.config import cache_dir
 from indexer.normalize import normalize
 from indexer.scripts import HAN as _HAN
@@ -57,7 +57,7 @@ class OffsetTokenizer(Tokenizer):
     def __hash__(self) -> int:
         return hash(type(self))
 
-    def spans(self, value: str) -> Iterator[tuple[str, int, int, bool]]:
+    def spans(self, value: str, mode: str = "index") -> Iterator[tuple[str, int, int, bool]]:
         """Yield (term, start, end, primary) for ``value``; each tokenizer overrides this."""
         return iter(())
 
@@ -74,9 +74,9 @@ class OffsetTokenizer(Tokenizer):
         mode: str = "",
         **kwargs: object,
     ) -> Iterator[Token]:
-        """Yield one Token per term; ``t.primary`` is False for compound parts and spans."""
+        """Yield one Token per term; ``t.primary`` is False for compound parts, None for joins."""
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        terms = self.spans(value) if tokenize else iter([(value, 0, len(value), True)])
+        terms = self.spans(value, mode) if tokenize else iter([(value, 0, len(value), True)])
         pos = start_pos - 1
         for text, start, end, primary in terms:
             if primary:
@@ -95,17 +95,23 @@ class OffsetTokenizer(Tokenizer):
 class SummitTokenizer(OffsetTokenizer):
     """Tokenize Korean, Chinese and Latin-script text with offsets into the original."""
 
-    def spans(self, value: str) -> Iterator[tuple[str, int, int, bool]]:
-        """Terms of the NFKC-normalised text, their offsets mapped back to ``value``."""
+    def spans(self, value: str, mode: str = "index") -> Iterator[tuple[str, int, int, bool]]:
+        """Terms of the NFKC-normalised text, their offsets mapped back to ``value``.
+
+        Outside query mode, adjacent noun units are also joined (``joins``); in a query each
+        word stays a concept of its own.
+        """
         norm = normalize(value)
-        for text, start, end, primary in _terms(norm.text):
+        for text, start, end, primary in _terms(norm.text, mode != "query"):
             s, e = norm.span(start, end)
             yield text, s, e, primary
 
 
-def _terms(text: str) -> Iterator[tuple[str, int, int, bool]]:
-    """Yield (term, start, end, primary) for the normalised text, in text order."""
+def _terms(text: str, joined: bool = True) -> Iterator[joins.Term]:
+    """Yield (term, start, end, primary) for the normalised text, in text order; ``joined``
+    adds the joins of adjacent noun units after the word each starts in."""
     morphemes = _locate(text) if re.search(f"[{_HANGUL}]", text) else []
+    joiner = joins.Joiner(text) if joined and morphemes else None
     mi = 0
     for m in _RUNS.finditer(text):
         kind = m.lastgroup
@@ -116,8 +122,18 @@ def _terms(text: str) -> Iterator[tuple[str, int, int, bool]]:
                 if morphemes[mi][1] >= start:
                     run.append(morphemes[mi])
                 mi += 1
-            yield from _korean_terms(text, start, end, run)
-        elif kind == "zh":
+            kept = list(run)
+            while kept and kept[-1][0].tag.startswith(_TRAILING):
+                kept.pop()
+            terms = _korean_terms(text, start, kept, run)
+            if joiner is None:
+                yield from terms
+            else:
+                yield from joiner.word(start, end, list(terms), kept, len(kept) == len(run))
+            continue
+        if joiner is not None:
+            yield from joiner.flush()
+        if kind == "zh":
             yield from _chinese_terms(m.group(), start)
         elif kind == "num":
             yield m.group().replace(",", ""), start, end, True
@@ -126,6 +142,8 @@ def _terms(text: str) -> Iterator[tuple[str, int, int, bool]]:
             if word[-2:] in ("'s", "’s", "'S", "’S"):
                 word, end = word[:-2], end - 2  # possessive: Japan's finds Japan
             yield word, start, end, True
+    if joiner is not None:
+        yield from joiner.flush()
 
 
 def _locate(text: str) -> list[tuple[korean.Morpheme, int, int]]:
@@ -142,16 +160,16 @@ def _locate(text: str) -> list[tuple[korean.Morpheme, int, int]]:
 
 
 def _korean_terms(
-    text: str, run_start: int, run_end: int, run: list[tuple[korean.Morpheme, int, int]]
+    text: str,
+    run_start: int,
+    kept: list[tuple[korean.Morpheme, int, int]],
+    run: list[tuple[korean.Morpheme, int, int]],
 ) -> Iterator[tuple[str, int, int, bool]]:
     # The word minus its particles and endings. When that stem is a noun phrase of several
     # morphemes (서울정상회의, or 정상회의 which the analyzer splits in some contexts and not in
     # others), the whole stem is the primary term and its morphemes are secondary terms at the
     # same position: phrases then match however the analyzer split the word, and unknown names
-    # (a new company, a person) stay findable whole.
-    kept = list(run)
-    while kept and kept[-1][0].tag.startswith(_TRAILING):
-        kept.pop()
+    # (a new company, a person) stay findable whole. ``kept`` is the run without them.
     whole = len(kept) >= 2 and all(m.tag.startswith(_NOMINAL) for m, _, _ in kept)
     if whole:
         span_end = kept[-1][2]
@@ -265,7 +283,7 @@ _GRAM_RUNS = re.compile(rf"[{_HANGUL}]+|[^\W_{_HANGUL}]+")
 class HangulBigramTokenizer(OffsetTokenizer):
     """Overlapping Hangul character bigrams (a lone syllable as itself), plus other words."""
 
-    def spans(self, value: str) -> Iterator[tuple[str, int, int, bool]]:
+    def spans(self, value: str, mode: str = "index") -> Iterator[tuple[str, int, int, bool]]:
         """Yield bigrams of each Hangul run and each run of other letters or digits whole."""
         for m in _GRAM_RUNS.finditer(value):
             start, text = m.start(), m.group()

@@ -1,8 +1,10 @@
 """The words of a query as concepts: each word with its analyzed parts and other spellings.
 
 A concept is what an article must contain to count as having one word of the query: the word
-itself, one of its alias spellings, or all of its parts (a compound the analyzer splits, such
-as 안전연구소 into 안전 + 연구소). One part alone is not the concept. These are plain data;
+itself (its stem, one term), or one of its alias spellings. A compound the analyzer splits,
+such as 안전연구소 into 안전 + 연구소, is found written joined or apart because the index joins
+adjacent nouns (``joins``: '안전 연구소' also gives the term 안전연구소); its parts anywhere
+else in the article are not the word, and only add to the score. These are plain data;
 ``engine`` evaluates them against the index and ``snippets`` against a sentence.
 """
 
@@ -11,8 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from indexer.aliases import AliasGroup, Expansion
-from indexer.scripts import is_han, is_hangul
+from indexer.scripts import is_hangul
 
 # (term, start, end, primary) of one query word, from the analysis of the whole query.
 Token = tuple[str, int, int, bool]
@@ -114,10 +115,8 @@ class Phrase:
 
 
 def has_node(node: Node, terms: set[str] | frozenset[str]) -> bool:
-    """True if ``terms`` hold the node's term, a spelling of it, or all of its parts."""
-    if node.text in terms or any(all(t in terms for t in s) for s in node.spellings):
-        return True
-    return bool(node.parts) and all(has_node(p, terms) for p in node.parts)
+    """True if ``terms`` hold the node's term or a spelling of it (its parts do not count)."""
+    return node.text in terms or any(all(t in terms for t in s) for s in node.spellings)
 
 
 def has_word(word: Word, terms: set[str] | frozenset[str]) -> bool:
@@ -167,59 +166,3 @@ class _Building:
 
     def freeze(self) -> Node:
         return Node(self.text, tuple(p.freeze() for p in self.parts))
-
-
-def with_aliases(
-    word: Word, groups: Sequence[AliasGroup], disabled: frozenset[str]
-) -> tuple[Word, list[Expansion]]:
-    """``word`` with the other spellings of every alias group that fires on it.
-
-    A group fires on the whole word (all its primary terms), on a part that the analyzer split
-    off a compound (a dictionary word by itself: 북한 of 북한정권), or on a Hanja piece of a
-    mixed word (北 of 北측). A Latin piece of a Hangul word does not fire: 오픈AI and AI기본법
-    are names of their own, not 인공지능.
-    """
-    expansions: list[Expansion] = []
-    whole = tuple(p.text for p in word.pieces)
-    group = _group_for(whole, groups, disabled)
-    if group is not None:
-        others = _others(group, whole)
-        expansions.append(_expansion(group, whole, others))
-        written = tuple(s for s, _ in others)
-        if len(word.pieces) == 1:
-            piece = replace(word.pieces[0], spellings=tuple(t for _, t in others))
-            return replace(word, pieces=(piece,), aliases=written), expansions
-        return replace(word, spellings=tuple(t for _, t in others), aliases=written), expansions
-
-    def expand(node: Node, may_fire: bool) -> Node:
-        if may_fire:
-            found = _group_for((node.text,), groups, disabled)
-            if found is not None:
-                others = _others(found, (node.text,))
-                expansions.append(_expansion(found, (node.text,), others))
-                return replace(node, spellings=tuple(t for _, t in others))
-        return replace(node, parts=tuple(expand(p, True) for p in node.parts))
-
-    mixed = len(word.pieces) > 1
-    pieces = tuple(expand(p, mixed and is_han(p.text)) for p in word.pieces)
-    return replace(word, pieces=pieces), expansions
-
-
-def _group_for(
-    terms: tuple[str, ...], groups: Sequence[AliasGroup], disabled: frozenset[str]
-) -> AliasGroup | None:
-    for group in groups:
-        if terms in group.terms and not disabled.intersection(group.spellings):
-            return group
-    return None
-
-
-def _others(group: AliasGroup, terms: tuple[str, ...]) -> list[tuple[str, tuple[str, ...]]]:
-    return [(s, t) for s, t in zip(group.spellings, group.terms, strict=True) if t and t != terms]
-
-
-def _expansion(
-    group: AliasGroup, terms: tuple[str, ...], others: list[tuple[str, tuple[str, ...]]]
-) -> Expansion:
-    matched = group.spellings[group.terms.index(terms)]
-    return Expansion(matched, terms, tuple(s for s, _ in others), tuple(t for _, t in others))

@@ -2,11 +2,13 @@
 
 Every scored thing is a ``Unit``: one term in one field, or the spellings of an alias group
 taken as one term (their frequencies summed, the document frequency that of their union, as
-Lucene's SynonymQuery does). Units are read a posting list at a time and scored by the same
-BM25 as ``ranking.SummitBM25``. Concepts are evaluated as boolean arrays: an article has a
-concept when it has the word, an alias spelling, or all of the word's parts. How many
-concepts an article needs is ``Settings.min_match``; articles with fewer (but at least one)
-are kept apart as the relaxed tier, ranked after the match set.
+Lucene's SynonymQuery does). A term counts where it is written and, at ``join_weight``, where
+the index has it only joined (``joins``: 국제협력 for '국제 협력'), in the same way. Units are
+read a posting list at a time and scored by the same BM25 as ``ranking.SummitBM25``.
+Concepts are evaluated as boolean arrays: an article has a concept when it has the word,
+written or joined, or an alias spelling; the word's parts only score. How many concepts an
+article needs is ``Settings.min_match``; articles with fewer (but at least one) are kept
+apart as the relaxed tier, ranked after the match set.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from indexer.concepts import Concept, Node, Word
+from indexer.joins import JOIN_MARK
 from indexer.notices import Notice
 from indexer.phrases import phrase_mask
 from indexer.postings import UNDATED, SegmentCache
@@ -120,7 +123,10 @@ def evaluate(
     """
     leaves = searcher.leaf_searchers()
     units = units_of(plan, settings, frozenset(searcher.schema.names()))
-    tfs = [[_unit_tf(leaf.reader(), u, cache) for u in units] for leaf, _ in leaves]
+    tfs = [
+        [_unit_tf(leaf.reader(), u, cache, settings.join_weight) for u in units]
+        for leaf, _ in leaves
+    ]
     idfs = [_idf(searcher, u, [t[i] for t in tfs]) for i, u in enumerate(units)]
     evals = [
         _Leaf(leaf, cache, plan, settings, units, leaf_tfs, idfs, allowed, any_word, phrase_checks)
@@ -152,20 +158,37 @@ def evaluate(
     )
 
 
-def _unit_tf(reader: IndexReader, unit: Unit, cache: SegmentCache) -> tuple[np.ndarray, ...]:
+def term_postings(
+    reader: IndexReader, fieldname: str, term: str, cache: SegmentCache, join_weight: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """(ids, tf) of a term in one segment: where it is written, plus ``join_weight`` for each
+    time it is there only joined from words apart or from a longer word (``joins``)."""
+    field = reader.schema[fieldname]
+    ids, weights = cache.postings(reader, fieldname, field.to_bytes(term))
+    weights = weights.astype(np.float64)  # exact: Whoosh stores weights as float32
+    join_ids, join_weights = cache.postings(reader, fieldname, field.to_bytes(JOIN_MARK + term))
+    if not len(join_ids):
+        return ids, weights
+    all_ids = np.concatenate([ids, join_ids])
+    both = np.concatenate([weights, join_weights.astype(np.float64) * join_weight])
+    uniq, inverse = np.unique(all_ids, return_inverse=True)
+    return uniq.astype(np.int32), np.bincount(inverse, weights=both, minlength=len(uniq))
+
+
+def _unit_tf(
+    reader: IndexReader, unit: Unit, cache: SegmentCache, join_weight: float
+) -> tuple[np.ndarray, ...]:
     """(ids, tf) of a unit in one segment: the spellings' weights summed per document."""
-    field = reader.schema[unit.field]
     found = []
     for spelling in unit.spellings:
-        lists = [cache.postings(reader, unit.field, field.to_bytes(t)) for t in spelling]
+        lists = [term_postings(reader, unit.field, t, cache, join_weight) for t in spelling]
         ids, weights = lists[0]
-        weights = weights.astype(np.float64)  # exact: Whoosh stores weights as float32
         for other_ids, other_weights in lists[1:]:
             # Every term of the spelling; it occurs as often as its rarest term.
             keep = np.isin(ids, other_ids, assume_unique=True)
             ids, weights = ids[keep], weights[keep]
             at = np.searchsorted(other_ids, ids)
-            weights = np.minimum(weights, other_weights[at].astype(np.float64))
+            weights = np.minimum(weights, other_weights[at])
         found.append((ids, weights))
     if len(found) == 1:
         return found[0]
@@ -176,10 +199,8 @@ def _unit_tf(reader: IndexReader, unit: Unit, cache: SegmentCache) -> tuple[np.n
 
 
 def _idf(searcher: Searcher, unit: Unit, per_leaf: list[tuple[np.ndarray, ...]]) -> float:
-    if len(unit.spellings) == 1 and len(unit.spellings[0]) == 1:
-        df = searcher.doc_frequency(unit.field, unit.spellings[0][0])
-    else:
-        df = sum(len(ids) for ids, _ in per_leaf)
+    # The documents with any spelling (written or joined), deleted ones too, as Whoosh counts.
+    df = sum(len(ids) for ids, _ in per_leaf)
     return bm25_idf(searcher.doc_count_all(), df)
 
 
@@ -257,16 +278,14 @@ class _Leaf:
         return mask
 
     def present(self, fields: tuple[str, ...], term: str) -> np.ndarray:
-        """Documents with ``term`` in any of ``fields``."""
+        """Documents with ``term`` in any of ``fields``, written or joined (``joins``)."""
         key = (fields, term)
         found = self._present.get(key)
         if found is None:
             found = np.zeros(self.reader.doc_count_all(), bool)
             for f in fields:
                 if f in self.reader.schema:
-                    ids, _ = self.cache.postings(
-                        self.reader, f, self.reader.schema[f].to_bytes(term)
-                    )
+                    ids, _ = term_postings(self.reader, f, term, self.cache, 1.0)
                     found[ids] = True
             self._present[key] = found
         return found
@@ -276,12 +295,10 @@ class _Leaf:
         return np.logical_and.reduce([self.present(fields, t) for t in terms])
 
     def node(self, fields: tuple[str, ...], node: Node) -> np.ndarray:
-        """Documents with the node's term, a spelling of it, or all of its parts."""
+        """Documents with the node's term or a spelling of it."""
         mask = self.present(fields, node.text).copy()
         for spelling in node.spellings:
             mask |= self.all_of(fields, spelling)
-        if node.parts:
-            mask |= np.logical_and.reduce([self.node(fields, p) for p in node.parts])
         return mask
 
     def word(self, fields: tuple[str, ...], word: Word) -> np.ndarray:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 
 from whoosh import query as Q
 from whoosh.analysis import Analyzer
 
-from indexer.aliases import AliasGroup, Expansion
-from indexer.concepts import Concept, Phrase, Token, Word, build_word, with_aliases
+from indexer.aliases import AliasGroup, Expansion, names_in, with_aliases
+from indexer.concepts import Concept, Phrase, Token, Word, build_word
+from indexer.dates import date_range
+from indexer.normalize import normalize
 from indexer.notices import Notice
 
 MAX_QUERY_CHARS = 1000
@@ -33,7 +34,6 @@ DATE_FIELDS = ("published",)
 _ITEM = re.compile(
     r'(?P<sign>[+-]?)(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)"|(?P<word>\S+))'
 )
-_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 # A word of the query, for concepts: letters and digits, joined by a hyphen or a point
 # (GPT-4o, Ex-Boeing, 6.12), an apostrophe between Latin letters (Japan's) or a comma between
 # digits (1,000). Other punctuation separates words, as headlines use it: '북미정상회담]남북',
@@ -157,34 +157,6 @@ def analyze_in_context(analyzer: Analyzer, text: str, items: list[Item]) -> list
     return out
 
 
-def date_range(value: str) -> Q.Query | None:
-    """``2024``, ``2024-05`` or ``2024-05-23``, or ``A..B`` of those, as a published range."""
-    start_text, _, end_text = value.partition("..")
-    start = _date_bound(start_text, end=False) if start_text else None
-    end = _date_bound(end_text or start_text, end=True) if (end_text or start_text) else None
-    if (start_text and start is None) or ((end_text or start_text) and end is None):
-        return None
-    return Q.DateRange("published", start, end)
-
-
-def _date_bound(text: str, end: bool) -> datetime | None:
-    m = _DATE.match(text.strip())
-    if not m:
-        return None
-    year, month, day = int(m.group(1)), m.group(2), m.group(3)
-    try:
-        if not end:
-            return datetime(year, int(month or 1), int(day or 1))
-        if day:
-            return datetime(year, int(month), int(day), 23, 59, 59)
-        if month:
-            nxt = datetime(year + int(month) // 12, int(month) % 12 + 1, 1)
-            return nxt - timedelta(seconds=1)
-        return datetime(year, 12, 31, 23, 59, 59)
-    except ValueError:
-        return None
-
-
 def build(
     text: str,
     analyzer: Analyzer,
@@ -204,7 +176,21 @@ def build(
     terms = 0
     joined = False  # the previous item was OR: this word joins the concept before it
     text_items = [i for i in items if i.is_text and not i.is_or]
-    for item, item_tokens in zip(items, tokens, strict=True):
+    item_words = [
+        _words(cleaned, item, t) if item.is_text and not item.is_or else []
+        for item, t in zip(items, tokens, strict=True)
+    ]
+    # A name of several words (Seoul Summit) is one word, when its words are plain.
+    named = [
+        w[0] if len(w) == 1 and not (i.sign or i.field or i.phrase) else None
+        for i, w in zip(items, item_words, strict=True)
+    ]
+    names = names_in(named, aliases or [], disabled_aliases)
+    skip = 0
+    for n, item in enumerate(items):
+        if skip:  # a word of a name of several words, taken with the first
+            skip -= 1
+            continue
         if item.is_or:
             joined = bool(plan.concepts) and not plan.concepts[-1].in_phrase
             continue
@@ -212,18 +198,23 @@ def build(
             _add_filter(plan, item)
             joined = False
             continue
-        words = _words(cleaned, item, item_tokens)
+        words = item_words[n]
         if not words:
             joined = False
             continue
         if terms >= MAX_TERMS:
             plan.notices.append(Notice.of("terms_capped", limit=MAX_TERMS))
             break
-        expanded, found = [], []
-        for word in words:
-            word, exps = with_aliases(word, aliases or [], disabled_aliases)
-            expanded.append(word)
-            found.extend(exps)
+        if n in names:
+            end, name, expansion = names[n]
+            spanned, skip = items[n:end], end - n - 1
+            expanded, found = [name], [expansion]
+        else:
+            spanned, expanded, found = [item], [], []
+            for word in words:
+                word, exps = with_aliases(word, aliases or [], disabled_aliases)
+                expanded.append(word)
+                found.extend(exps)
         if item.sign != "-":
             plan.expansions.extend(e for e in dict.fromkeys(found) if e not in plan.expansions)
         terms += sum(len(w.terms()) for w in expanded)
@@ -240,7 +231,10 @@ def build(
                 expanded = expanded[1:]
             plan.concepts.extend(Concept((w,), fields, item.sign) for w in expanded)
         if grams is not None and not item.field and item.sign != "-":
-            plan.grams.extend((t.text, 1.0) for t in grams(item.text, mode="query"))
+            # NFKC first, as the words are: typed decomposed Hangul has the same bigrams.
+            plan.grams.extend(
+                (t.text, 1.0) for i in spanned for t in grams(normalize(i.text).text, mode="query")
+            )
             plan.grams.extend(
                 (t.text, alias_gram_weight)
                 for e in found

@@ -81,6 +81,9 @@ class Settings:
     author_weight: float = 0.2
     # Extra weight, relative to its words' own, of an article with a quoted phrase exactly.
     phrase_weight: float = 0.25
+    # A word the index has only joined (국제협력 from '국제 협력', 정상회의 inside 서울정상회의)
+    # counts this much of a word written as typed: the article that writes it so ranks first.
+    join_weight: float = 0.25
 
     def __post_init__(self) -> None:
         min_should_match(self.min_match, 1)  # fail at once on a malformed rule

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -12,12 +13,16 @@ from whoosh.system import pack_uint
 
 from indexer.analysis import bigram_analyzer, index_terms, summit_analyzer
 from indexer.documents import Article
+from indexer.joins import JOIN_MARK
 from indexer.korean import USERDICT
 
 # Bump when fields, their options or the analysis change, or what a document gives them (7:
-# outlets and authors read from bylines): an index built with another version is refused
-# with a message asking for `summit-search index --rebuild`.
-SCHEMA_VERSION = 7
+# outlets and authors read from bylines; 8: adjacent nouns joined): an index built with another
+# version is refused with a message asking for `summit-search index --rebuild`.
+SCHEMA_VERSION = 8
+
+# (term, frequency counted in the field's length, weight, encoded value) of one term.
+Posting = tuple[str, int, float, bytes]
 
 # Fields a user may name in a query (`outlet:조선비즈`), with the field searched.
 QUERY_FIELDS = ("title", "body", "outlet", "author", "lang", "summit", "published", "id")
@@ -55,8 +60,51 @@ def lead_of(body: str) -> str:
     return body[: cut + 2]
 
 
+class SummitPositions(formats.Positions):
+    """Whoosh's positions, except that a join (``joins``) is no word of its own: it adds nothing
+    to the field's length, as Lucene's BM25 leaves overlapping tokens out of a field's norm;
+    writing 국제 협력 apart does not make an article longer."""
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[Posting]:
+        """(term, frequency in the length, weight, encoded positions) for each term."""
+        poses: dict[str, list[int]] = defaultdict(list)
+        weights: dict[str, float] = defaultdict(float)
+        kwargs["positions"] = True
+        kwargs["boosts"] = True
+        for t in formats.tokens(value, analyzer, kwargs):
+            poses[t.text].append(t.pos)
+            weights[t.text] += t.boost
+        for w, poslist in poses.items():
+            yield w, _length(w, len(poslist)), weights[w] * self.field_boost, self.encode(poslist)
+
+
+class SummitFrequency(formats.Frequency):
+    """Whoosh's frequencies, a join left out of the field's length (``SummitPositions``)."""
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[Posting]:
+        """(term, frequency in the length, weight, encoded frequency) for each term."""
+        freqs: dict[str, int] = defaultdict(int)
+        weights: dict[str, float] = defaultdict(float)
+        kwargs["boosts"] = True
+        for t in formats.tokens(value, analyzer, kwargs):
+            freqs[t.text] += 1
+            weights[t.text] += t.boost
+        for w, n in freqs.items():
+            yield w, _length(w, n), weights[w] * self.field_boost, pack_uint(n)
+
+
+def _length(term: str, frequency: int) -> int:
+    """What a term's occurrences add to the field's length: nothing for a join."""
+    return 0 if term.startswith(JOIN_MARK) else frequency
+
+
 class SummitText(fields.TEXT):
     """The product's analyzed text fields: Whoosh's TEXT, its postings computed in one pass."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kind = SummitPositions if isinstance(self.format, formats.Positions) else SummitFrequency
+        self.format = kind(field_boost=self.format.field_boost)
 
     def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
         """(term, frequency, weight, encoded value) for each term, as ``TEXT.index`` gives them."""
@@ -76,12 +124,13 @@ class SummitText(fields.TEXT):
         # Whoosh sums a boost of 1.0 per occurrence, then multiplies by the field's boost.
         if isinstance(fmt, formats.Positions):
             for term, poslist in positions.items():
-                yield term.encode(), len(poslist), float(len(poslist)) * boost, fmt.encode(poslist)
+                n = len(poslist)
+                yield term.encode(), _length(term, n), float(n) * boost, fmt.encode(poslist)
         else:
             assert isinstance(fmt, formats.Frequency)
             for term, poslist in positions.items():
                 n = len(poslist)
-                yield term.encode(), n, float(n) * boost, pack_uint(n)
+                yield term.encode(), _length(term, n), float(n) * boost, pack_uint(n)
 
 
 def to_document(

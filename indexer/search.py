@@ -12,14 +12,16 @@ from pathlib import Path
 import numpy as np
 from whoosh.searching import Searcher
 
-from indexer import engine, korean, suggest
+from indexer import engine, korean, suggest, summits
 from indexer import query as query_mod
-from indexer.aliases import CORPUS_ALIASES, AliasGroup, load_aliases
+from indexer.aliases import CORPUS_ALIASES, AliasGroup, load_aliases, spelling_terms, summit_groups
 from indexer.complete import Completer, Completion, complete
 from indexer.facets import FACETS, date_filter, facet_counts, filter_query
 from indexer.meta import meta_fields
 from indexer.normalize import normalize
 from indexer.notices import Notice
+from indexer.passages import PhraseTarget, passages
+from indexer.phrases import text_pattern
 from indexer.postings import UNDATED, SegmentCache
 from indexer.query import Plan
 from indexer.ranking import Settings, SummitBM25, bm25_idf, min_should_match
@@ -33,7 +35,7 @@ from indexer.results import (
     SearchResult,
 )
 from indexer.schema import GRAM_FIELDS
-from indexer.snippets import Target, find_matches, mark, paragraphs, passages
+from indexer.snippets import Target, find_matches, mark, paragraphs
 from indexer.store import open_index
 from indexer.vocabulary import SegmentVocabulary
 
@@ -67,13 +69,14 @@ class Library:
         self._aliases_mtime: float | None = None
 
     def aliases(self) -> list[AliasGroup]:
-        """The alias groups, re-read when the file changes."""
+        """The alias groups, then the summits' names; the file re-read when it changes."""
         try:
             mtime = self.aliases_path.stat().st_mtime
         except OSError:
             mtime = None
         if mtime != self._aliases_mtime:
             self._aliases = load_aliases(self.aliases_path, self._spelling_terms)
+            self._aliases += summit_groups(summits.summits(), self._spelling_terms)
             self._aliases_mtime = mtime
         return self._aliases
 
@@ -110,8 +113,7 @@ class Library:
         return [t.text for t in self.analyzer(word)]
 
     def _spelling_terms(self, spelling: str) -> tuple[str, ...]:
-        tokens = self.analyzer(spelling, mode="query")
-        return tuple(t.text for t in tokens if getattr(t, "primary", True))
+        return spelling_terms(self.analyzer, spelling)
 
     def plan(self, text: str, disabled: frozenset[str] = frozenset()) -> Plan:
         """Read ``text`` into a query plan with this index's analyzer and aliases."""
@@ -181,12 +183,14 @@ class Library:
             else:  # a short match set goes on with the articles that have some of the words
                 chosen = ordered[:pagesize]
             targets = _targets(s, plan)
+            phrases = [PhraseTarget(p.concepts, text_pattern(p.words)) for p in plan.phrases]
             result.hits = [
                 self._hit(
                     s.stored_fields(int(found.ids[i])),
                     float(found.scores[i]) if sort == "relevance" else 0.0,
                     bool(found.strict[i]),
                     targets,
+                    phrases,
                 )
                 for i in chosen
             ]
@@ -219,14 +223,21 @@ class Library:
             [self.cache.published(leaf.reader()) for leaf, _ in s.leaf_searchers()]
         )
 
-    def _hit(self, fields: dict, score: float, strict: bool, targets: list[Target]) -> Hit:
+    def _hit(
+        self,
+        fields: dict,
+        score: float,
+        strict: bool,
+        targets: list[Target],
+        phrases: list[PhraseTarget],
+    ) -> Hit:
         body = fields.get("body", "")
         title = fields.get("title", "")
         return Hit(
             **meta_fields(fields),
             title_html=mark(title, 0, len(title), find_matches(title, targets, self.analyzer)),
             score=score,
-            passages=tuple(passages(body, targets, self.analyzer)),
+            passages=tuple(passages(body, targets, self.analyzer, title=title, phrases=phrases)),
             strict=strict,
         )
 

@@ -1,9 +1,8 @@
-"""Find where a query's concepts occur in an article and cut escaped, highlighted passages.
+"""Find where a query's concepts occur in an article; mark them in escaped HTML.
 
-A sentence is worth showing for the concepts it holds, weighted by how rare each is (its
-idf): the sentence with the query's rarest word beats one that repeats its commonest. A
-concept counts in a sentence as it counts in an article (``concepts.has_word``): the word, an
-alias spelling, or all of its parts; one part alone is neither counted nor marked.
+A concept counts in a sentence as it counts in an article (``concepts.has_word``): the word,
+joined or apart, or an alias spelling; its parts alone are neither counted nor marked. Which
+sentences a hit shows is ``passages``' business; the article view marks every paragraph.
 """
 
 from __future__ import annotations
@@ -15,14 +14,14 @@ from html import escape
 
 from whoosh.analysis import Analyzer
 
-from indexer.concepts import Node, Word, has_word
+from indexer.concepts import Word, has_word
+from indexer.joins import JOIN_MARK
 from indexer.normalize import normalize
 from indexer.scripts import HANGUL_OR_HAN_RE
 
 # Sentence ends: Latin/CJK terminal punctuation followed by space, or a line break.
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？…])\s+|\n+")
 MAX_PASSAGE = 260
-ANALYZED_SENTENCES = 6
 
 # A marked span: start, end (offsets into the text) and the index of its concept.
 Mark = tuple[int, int, int]
@@ -98,8 +97,9 @@ def spans(text: str) -> list[tuple[int, int]]:
 
 def _hints(target: Target) -> list[str]:
     # Cheap substring tests decide which sentences are worth analyzing: a Korean or Chinese
-    # term appears as written; an English stem shares at least its first four letters.
-    terms = {t for w in target.words for t in w.terms() if t}
+    # word or spelling appears as written, spaces aside (국제협력 in '국제 협력을'); an English
+    # stem shares at least its first four letters. Parts alone never make a match.
+    terms = {t for w in target.words for t in w.primary_terms() if t}
     return sorted({t if HANGUL_OR_HAN_RE.search(t) else t[:4] for t in terms})
 
 
@@ -113,18 +113,19 @@ def find_matches(
     if not targets:
         return []
     regions = regions if regions is not None else [(0, len(text))]
-    hinted = _candidates(text, regions, targets, limit=None)
-    return _marks_in(text, targets, analyzer, sorted(hinted))
+    hinted = hinted_regions(text, regions, targets, limit=None)
+    return marks_in(text, targets, analyzer, sorted(hinted))
 
 
-def _marks_in(
+def marks_in(
     text: str, targets: Sequence[Target], analyzer: Analyzer, regions: list[tuple[int, int]]
 ) -> list[Mark]:
     """Analyze each region; mark the terms of the concepts it holds, longest of any overlap."""
     found: set[Mark] = set()
     for start, end in regions:
+        # A join (국제협력 of '국제 협력') is the word it spells, here as in the index.
         tokens = [
-            (t.text, t.startchar, t.endchar)
+            (t.text.removeprefix(JOIN_MARK), t.startchar, t.endchar)
             for t in analyzer(text[start:end], chars=True, mode="index")
         ]
         present = {term for term, _, _ in tokens}
@@ -169,44 +170,6 @@ def _word_spans(word: Word, tokens: list[tuple[str, int, int]], text: str) -> li
                 out.extend((s, e) for _, s, e in run)
         if not out:  # the pieces are all there, but apart: mark each
             out = [(s, e) for _, s, e in ordered]
-    if not out:  # the word is there by its parts only (정상 회의 for 정상회의)
-        leaves = [leaf for p in word.pieces for leaf in _leaves(p)]
-        out = _runs(leaves, tokens, text, gap=1)
-    return out
-
-
-def _leaves(node: Node) -> list[str]:
-    """The node's innermost parts, in text order (the node itself if it has none)."""
-    if not node.parts:
-        return [node.text]
-    return [leaf for p in node.parts for leaf in _leaves(p)]
-
-
-def _runs(
-    terms: list[str], tokens: list[tuple[str, int, int]], text: str, gap: int
-) -> list[tuple[int, int]]:
-    """Spans of ``terms`` where they follow one another at most ``gap`` spaces apart."""
-    at: dict[str, list[tuple[int, int]]] = {}
-    for term, s, e in tokens:
-        at.setdefault(term, []).append((s, e))
-    out: list[tuple[int, int]] = []
-    for first in at.get(terms[0], []):
-        run = [first]
-        for term in terms[1:]:
-            end = run[-1][1]
-            nxt = next(
-                (
-                    (s, e)
-                    for s, e in at.get(term, [])
-                    if end <= s <= end + gap and not text[end:s].strip()
-                ),
-                None,
-            )
-            if nxt is None:
-                break
-            run.append(nxt)
-        if len(run) == len(terms):
-            out.extend(run)
     return out
 
 
@@ -230,7 +193,7 @@ def mark(text: str, start: int, end: int, marks: Sequence[Mark]) -> str:
     return "".join(parts)
 
 
-def _crop(text: str, start: int, end: int, marks: list[Mark]) -> tuple[int, int]:
+def crop(text: str, start: int, end: int, marks: list[Mark]) -> tuple[int, int]:
     """Narrow a long sentence to about MAX_PASSAGE chars around its matches, at spaces."""
     if end - start <= MAX_PASSAGE:
         return start, end
@@ -246,7 +209,7 @@ def _crop(text: str, start: int, end: int, marks: list[Mark]) -> tuple[int, int]
     return lo, hi
 
 
-def _candidates(
+def hinted_regions(
     text: str, regions: list[tuple[int, int]], targets: Sequence[Target], limit: int | None
 ) -> list[tuple[int, int]]:
     """Regions holding hints of the concepts, richest first by weight, found without analysis."""
@@ -254,40 +217,11 @@ def _candidates(
     scored = []
     for i, (s, e) in enumerate(regions):
         folded = normalize(text[s:e]).text.lower()
-        weight = sum(w for found, w in hints if any(h in folded for h in found))
+        squeezed = "".join(folded.split())
+        weight = sum(w for found, w in hints if any(h in folded or h in squeezed for h in found))
         if weight:
             scored.append((-weight, i))
     return [regions[i] for _, i in sorted(scored)[:limit]]
-
-
-def passages(
-    text: str, targets: Sequence[Target], analyzer: Analyzer, count: int = 2
-) -> list[Passage]:
-    """The ``count`` sentences covering the rarest concepts, in text order."""
-    sentences = spans(text)
-    if not sentences:
-        return []
-    # Analyzing a whole article per hit made result pages slow; the few sentences richest in
-    # hints are analyzed, which is where the best passages are.
-    regions = _candidates(text, sentences, targets, ANALYZED_SENTENCES)
-    marks = _marks_in(text, targets, analyzer, regions)
-    scored = []
-    for i, (s, e) in enumerate(sentences):
-        inside = [m for m in marks if s <= m[0] and m[1] <= e]
-        if inside:
-            concepts = {c for _, _, c in inside}
-            weight = sum(targets[c].weight for c in concepts)
-            distinct = len({text[a:b].lower() for a, b, _ in inside})
-            scored.append((-weight, -distinct, i, inside))
-    chosen = sorted(sorted(scored)[:count], key=lambda x: x[2])
-    if not chosen:
-        chosen = [(0.0, 0, 0, [])]
-    out = []
-    for _, _, i, inside in chosen:
-        s, e = _crop(text, *sentences[i], inside)
-        kept = [m for m in inside if s <= m[0] and m[1] <= e]
-        out.append(Passage(s, e, text[s:e], mark(text, s, e, kept), tuple(kept), i + 1))
-    return out
 
 
 def paragraphs(text: str, targets: Sequence[Target], analyzer: Analyzer) -> list[Paragraph]:

@@ -9,6 +9,7 @@ import pytest
 
 from indexer.analysis import summit_analyzer
 from indexer.config import CORPUS_DIR
+from indexer.joins import JOIN_MARK as J
 from indexer.normalize import normalize
 
 ANALYZER = summit_analyzer()
@@ -31,11 +32,21 @@ def terms(text: str) -> list[tuple[str, int, int]]:
         ("GPT-4o", [("gpt", 0, 3), ("4o", 4, 6)]),
         # A name from the user dictionary stays whole.
         ("앤트로픽이", [("앤트로픽", 0, 4)]),
-        # A written-together compound is findable whole and by its parts.
+        # A written-together compound is findable whole, by its parts, and by the runs of
+        # parts inside it (정상회의 of 서울정상회의).
         (
             "서울정상회의와",
-            [("서울정상회의", 0, 6), ("서울", 0, 2), ("정상", 2, 4), ("회의", 4, 6)],
+            [
+                ("서울정상회의", 0, 6),
+                ("서울", 0, 2),
+                ("정상", 2, 4),
+                ("회의", 4, 6),
+                (J + "서울정상", 0, 4),
+                (J + "정상회의", 2, 6),
+            ],
         ),
+        # Nouns written apart are also joined (a marked term), at the first one's offsets.
+        ("국제 협력을", [("국제", 0, 2), (J + "국제협력", 0, 5), ("협력", 3, 5)]),
         # English: stems, possessives, stop words.
         ("observatories", [("observatori", 0, 13)]),
         ("Japan's economy", [("japan", 0, 5), ("economi", 8, 15)]),
@@ -75,17 +86,23 @@ def test_primary_flags_and_positions(text: str) -> None:
     assert tokens == [
         ("ai", 0, True),
         ("서울", 1, True),
+        (J + "서울정상", 1, None),  # joins: at 서울's position, no words of their own
+        (J + "서울정상회의", 1, None),
         ("정상회의", 2, True),
         ("정상", 2, False),
         ("회의", 2, False),
     ]
 
 
-def test_query_mode_is_the_same_analysis() -> None:
+def test_query_mode_is_the_same_analysis_without_joins() -> None:
     text = "AI 서울 정상회의에서 앤트로픽"
+    assert [t.text for t in ANALYZER(text, mode="index")] == [
+        "ai", "서울", J + "서울정상", J + "서울정상회의", "정상회의", "정상", "회의", "앤트로픽",
+    ]  # fmt: skip
+    # Each query word stays a concept of its own: nothing joins it with the next.
     assert [t.text for t in ANALYZER(text, mode="query")] == [
-        t.text for t in ANALYZER(text, mode="index")
-    ]
+        "ai", "서울", "정상회의", "정상", "회의", "앤트로픽",
+    ]  # fmt: skip
 
 
 def _initial(word: str) -> int:
@@ -99,14 +116,16 @@ def _check_offsets(text: str) -> int:
         span = text[t.startchar : t.endchar]
         assert 0 <= t.startchar < t.endchar <= len(text)
         assert span == span.strip()
-        folded = normalize(span).text.lower()
-        if t.text.isascii() and t.text.isalpha():
+        # A join of nouns written apart spells them without the spaces (and has its mark).
+        folded = "".join(normalize(span).text.lower().split())
+        term = t.text.removeprefix(J)
+        if term.isascii() and term.isalpha():
             # An English stem is a prefix of its word, give or take a final y/i or e.
-            assert folded[: max(1, len(t.text) - 1)] == t.text[: max(1, len(t.text) - 1)]
+            assert folded[: max(1, len(term) - 1)] == term[: max(1, len(term) - 1)]
         else:
             # A Korean verb stem stands for a fused surface (갔 -> 가, 한다 -> 하): it starts
             # with the same initial consonant.
-            assert folded == t.text or _initial(folded) == _initial(t.text)
+            assert folded == term or _initial(folded) == _initial(term)
         count += 1
     return count
 

@@ -13,6 +13,7 @@ from whoosh import fields
 from indexer.analysis import index_terms, summit_analyzer
 from indexer.config import CORPUS_DIR
 from indexer.documents import load_file
+from indexer.joins import JOIN_MARK
 from indexer.normalize import Normalized, _joins_previous, normalize
 from indexer.schema import SummitText, body_for_index, build_schema
 
@@ -64,8 +65,11 @@ def test_another_analyzer_takes_whooshs_path() -> None:
     from whoosh.analysis import StandardAnalyzer
 
     assert index_terms(StandardAnalyzer(), "서울 정상회의") is None
+    # The joins of 서울 정상회의, marked, at 서울's position.
     assert index_terms(summit_analyzer(), "서울 정상회의") == [
         ("서울", 0),
+        (JOIN_MARK + "서울정상", 0),
+        (JOIN_MARK + "서울정상회의", 0),
         ("정상회의", 1),
         ("정상", 1),
         ("회의", 1),

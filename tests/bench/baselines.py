@@ -23,7 +23,7 @@ TEXT_FIELDS = ("title", "body", "author")
 class JiebaTokenizer(OffsetTokenizer):
     """jieba's search-mode words; Hangul comes out one syllable a token, as jieba splits it."""
 
-    def spans(self, value: str) -> Iterator[tuple[str, int, int, bool]]:
+    def spans(self, value: str, mode: str = "index") -> Iterator[tuple[str, int, int, bool]]:
         """Yield jieba ``cut_for_search`` words that contain a letter or digit."""
         # The product's jieba, whose dictionary cache is in the user cache folder.
         for word, start, end in chinese_segmenter().tokenize(value, mode="search"):

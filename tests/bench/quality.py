@@ -44,6 +44,7 @@ SETTINGS_HELP = {
     "gram_weight": "weight of the bigram view",
     "author_weight": "weight of the byline",
     "phrase_weight": "extra weight of an exact quoted phrase",
+    "join_weight": "weight of a word the index has only joined from words apart",
 }
 _HANGUL = re.compile("[\uac00-\ud7a3]")
 
