@@ -40,9 +40,10 @@ def test_the_article_view_quotes_the_highlighted_sentence(
     page.goto(f"/?q={SEOUL}")
     page.locator(f'li.hit[data-id="{S001}"] h2 a').click()
     page.wait_for_url(f"**/articles/{S001}?q=*")
-    # Paragraph 1 has three sentences; only the second holds the query's words.
+    # Paragraph 1 has three sentences; only the second names the summit (one mark: the name).
     assert page.locator("#p1 .s").evaluate_all("els => els.map(e => e.id)") == ["s1", "s2", "s3"]
-    assert page.locator("#s2 mark").count() == 3 and page.locator("#s1 mark, #s3 mark").count() == 0
+    assert page.locator("#s2 mark").all_inner_texts() == ["서울 정상회의"]
+    assert page.locator("#s1 mark, #s3 mark").count() == 0
     menus = page.locator("#p1 details.quote")
     assert menus.count() == 1
     text, citation = copy(page, menus, "plain").split("\n\n— ")
@@ -57,7 +58,8 @@ def test_the_article_view_quotes_the_highlighted_sentence(
     # The menu names its sentence by its first words and, open, highlights it.
     assert menus.locator("summary").inner_text() == "인용 “우리 정부는…”"
     assert page.locator(".s.quoting").evaluate_all("els => els.map(e => e.id)") == ["s2"]
-    # Paragraph 3 has three sentences with a match: one menu each, each its own sentence.
+    # For 서울, paragraph 3 has three sentences with a match: one menu each, each its own.
+    page.goto(f"/articles/{S001}?q=서울")
     page.locator("#p3").scroll_into_view_if_needed()
     menus = page.locator("#p3 details.quote")
     assert menus.evaluate_all("els => els.map(e => e.dataset.target)") == ["s5", "s6", "s8"]

@@ -21,8 +21,8 @@ def test_a_suggestions_count_is_what_its_search_finds(
     page.locator("#q-suggest[role=listbox]:not([hidden])").wait_for()
     counts = page.locator("#q-suggest .suggest-count").all_inner_texts()
     texts = options(page)[: len(counts)]
-    assert texts[:3] == ["AI 안전 연구", "AI 안전 연구소", "AI 안전 연구원"]
-    assert counts[:3] == ["기사 5건", "기사 4건", "기사 3건"]
+    assert texts[:3] == ["AI 안전 연구", "AI 안전 연구원", "AI 안전 연합"]
+    assert counts[:3] == ["기사 5건", "기사 3건", "기사 2건"]
     # Every count is the total of the search the suggestion runs.
     totals = [api(base_url, f"/api/search?q={quote(t)}")["total"] for t in texts]
     assert counts == [f"기사 {n}건" for n in totals]
@@ -30,12 +30,12 @@ def test_a_suggestions_count_is_what_its_search_finds(
     shot(page, f"suggest-counts-{page.viewport_size['width']}")
     box.press("ArrowDown")
     box.press("ArrowDown")
-    box.press("Enter")  # AI 안전 연구소: the results page says what the suggestion said
+    box.press("Enter")  # AI 안전 연구원: the results page says what the suggestion said
     page.wait_for_url("**/?q=*")
-    assert box.input_value() == "AI 안전 연구소"
+    assert box.input_value() == "AI 안전 연구원"
     summary = page.locator("#summary").inner_text()
-    assert re.fullmatch(r"단어 3개가 모두 들어간 기사 4건 · \d+ms", summary)
-    assert page.locator("li.hit:not([data-relaxed])").count() == 4
+    assert re.fullmatch(r"단어 3개가 모두 들어간 기사 3건 · \d+ms", summary)
+    assert page.locator("li.hit:not([data-relaxed])").count() == 3
 
 
 @WIDTHS

@@ -629,8 +629,8 @@ def test_suggestions_for_the_search_box(client: FlaskClient) -> None:
     assert data["query"] == "AI 안전 연"
     assert data["terms"][:3] == [
         {"text": "AI 안전 연구", "word": "연구", "articles": 5},
-        {"text": "AI 안전 연구소", "word": "연구소", "articles": 4},
         {"text": "AI 안전 연구원", "word": "연구원", "articles": 3},
+        {"text": "AI 안전 연합", "word": "연합", "articles": 2},
     ]
     assert len(data["terms"]) == 6
     data = client.get("/api/suggest?q=기본ㅂ").json
