@@ -13,15 +13,16 @@ from pathlib import Path
 
 import click
 
-from indexer import ingest, store
-from indexer.check import check_index
+from indexer.backends.whoosh import store
+from indexer.backends.whoosh.check import check_index
+from indexer.backends.whoosh.stats import stats as index_stats
 from indexer.config import Config
-from indexer.notices import Notice
-from indexer.results import SearchResult, result_json
-from indexer.search import Library
-from indexer.snippets import Passage
-from indexer.sources import LibraryError
-from indexer.stats import stats as index_stats
+from indexer.ingest import run as ingest
+from indexer.ingest.sources import LibraryError
+from indexer.search.library import Library
+from indexer.search.notices import Notice
+from indexer.search.results import SearchResult, result_json
+from indexer.search.snippets import Passage
 
 INDEX_OPTION = click.option(
     "--index",
@@ -184,7 +185,7 @@ def search(
         click.echo(f"did you mean: {result.suggestion}")
 
 
-# The core's notices (indexer.notices) as the command line says them.
+# The core's notices (indexer.search.notices) as the command line says them.
 NOTICES = {
     "not_a_date": "{value} is not a date (try 2024-05)",
     "terms_capped": "only the first {limit} terms were searched",

@@ -11,8 +11,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from indexer import ingest
 from indexer.config import CORPUS_DIR, Config
+from indexer.ingest import run as ingest
 from webui import create_app
 
 # The browser tests' server, browser and tab (tests/browser_support.py).

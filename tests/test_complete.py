@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.jamo import Continuation, compose, continuations, decompose
-from indexer.search import Library
+from indexer.search.library import Library
+from indexer.text.jamo import Continuation, compose, continuations, decompose
 
 
 @pytest.fixture(scope="module")

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from conftest import index_paths
 
-from indexer.aliases import spelling_terms
-from indexer.analysis import summit_analyzer
-from indexer.engine import term_postings
-from indexer.joins import JOIN_MARK
-from indexer.search import Library
+from indexer.backends.whoosh.engine import term_postings
+from indexer.search.aliases import spelling_terms
+from indexer.search.library import Library
+from indexer.text.analysis import summit_analyzer
+from indexer.text.joins import JOIN_MARK
 
 ANALYZER = summit_analyzer()
 J = JOIN_MARK  # a join's term: the joined text after the mark

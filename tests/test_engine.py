@@ -12,12 +12,13 @@ import pytest
 from conftest import index_paths
 from whoosh import query as Q
 
-from indexer import engine, ingest
+from indexer.backends.whoosh import engine
+from indexer.backends.whoosh.postings import SegmentCache
 from indexer.config import CORPUS_DIR, Config
-from indexer.notices import Notice
-from indexer.postings import SegmentCache
-from indexer.ranking import Settings, SummitBM25, bm25_idf, min_should_match
-from indexer.search import Library
+from indexer.ingest import run as ingest
+from indexer.search.library import Library
+from indexer.search.notices import Notice
+from indexer.search.ranking import Settings, SummitBM25, bm25_idf, min_should_match
 
 ANY = Settings(min_match="1")
 

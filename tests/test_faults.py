@@ -14,10 +14,11 @@ import pytest
 from click.testing import CliRunner
 from whoosh.filedb import structfile
 
-from indexer import ingest, store
-from indexer.check import check_index
+from indexer.backends.whoosh import store
+from indexer.backends.whoosh.check import check_index
 from indexer.cli import main
 from indexer.config import CORPUS_DIR, Config
+from indexer.ingest import run as ingest
 
 WORDS = [
     "정상회의",

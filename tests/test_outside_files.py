@@ -12,8 +12,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from indexer import korean, pipeline
 from indexer.config import CORPUS_DIR, cache_dir
+from indexer.ingest import pipeline
+from indexer.text import korean
 
 
 def test_the_cache_folder_is_the_users() -> None:

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from conftest import index_paths
 
-from indexer import pipeline, store
+from indexer.backends.whoosh import store
+from indexer.backends.whoosh.schema import build_schema
 from indexer.config import CORPUS_DIR
-from indexer.schema import build_schema
+from indexer.ingest import pipeline
 
 ARTICLES = sorted(p for p in CORPUS_DIR.glob("*.txt") if p.name != "aliases.txt")
 
@@ -140,8 +141,8 @@ def test_small_jobs_analyze_in_process() -> None:
 
 CHILD = """
 import sys, time
-from indexer import pipeline
-from indexer.schema import build_schema
+from indexer.ingest import pipeline
+from indexer.backends.whoosh.schema import build_schema
 
 if __name__ == "__main__":
     with pipeline.workers_for(build_schema(), pipeline.PARALLEL_MIN_BYTES, 2) as pool:

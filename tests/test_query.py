@@ -6,11 +6,11 @@ from datetime import datetime
 
 import pytest
 
-from indexer.aliases import AliasGroup, parse_aliases
-from indexer.analysis import summit_analyzer
-from indexer.concepts import Node, Word
-from indexer.notices import Notice
-from indexer.query import MAX_TERMS, Item, Plan, build, date_range, scan
+from indexer.search.aliases import AliasGroup, parse_aliases
+from indexer.search.concepts import Node, Word
+from indexer.search.notices import Notice
+from indexer.search.query import MAX_TERMS, Item, Plan, build, date_range, scan
+from indexer.text.analysis import summit_analyzer
 
 ANALYZER = summit_analyzer()
 

@@ -9,11 +9,14 @@ from pathlib import Path
 import pytest
 from conftest import index_paths
 
-from indexer import documents, ingest, job, store
+from indexer.backends.whoosh import store
+from indexer.backends.whoosh.stats import stats
 from indexer.config import CORPUS_DIR, Config
-from indexer.ingest import remove_ids
-from indexer.search import Library
-from indexer.stats import stats
+from indexer.documents import articles as documents
+from indexer.ingest import job
+from indexer.ingest import run as ingest
+from indexer.ingest.run import remove_ids
+from indexer.search.library import Library
 
 SEEDS = sorted(p.name for p in CORPUS_DIR.glob("*.txt"))
 

@@ -16,14 +16,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh.reading import SegmentReader
 
-from indexer import complete
+from indexer.backends.whoosh.lexicon import read_table
+from indexer.backends.whoosh.postings import SegmentCache
+from indexer.backends.whoosh.store import open_index
+from indexer.backends.whoosh.vocabulary import SegmentVocabulary, prefix_span
 from indexer.cli import main
-from indexer.lexicon import read_table
-from indexer.notices import Notice
-from indexer.postings import SegmentCache
-from indexer.search import Library
-from indexer.store import open_index
-from indexer.vocabulary import SegmentVocabulary, prefix_span
+from indexer.search import complete
+from indexer.search.library import Library
+from indexer.search.notices import Notice
 
 TEXT_FIELDS = ("title", "body", "author", "title_grams", "body_grams")
 # A purpose-built collection: 북한 and 북 apart, 서약 and words ending in 서, 미-words with and

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
+from indexer.backends.whoosh.store import IndexVersionError, index_exists, open_index
 from indexer.cli import INDEX_OPTION, config_for, main, run_index
-from indexer.store import IndexVersionError, index_exists, open_index
 
 __all__ = ["main"]
 

@@ -7,11 +7,11 @@ import re
 from flask import Flask, g, request
 from markupsafe import Markup, escape
 
-from indexer import summits
-from indexer.facets import UNKNOWN
-from indexer.notices import Notice
-from indexer.results import SearchResult
-from indexer.store import IndexError_
+from indexer.backends.whoosh.facets import UNKNOWN
+from indexer.backends.whoosh.store import IndexError_
+from indexer.documents import summits
+from indexer.search.notices import Notice
+from indexer.search.results import SearchResult
 from webui.strings import LANGUAGE_NAMES, STRINGS
 
 LANGUAGES = ("ko", "en")

@@ -1,0 +1,1 @@
+"""The engines a job writes through and a plan is evaluated by."""
