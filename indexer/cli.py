@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from indexer.backends.whoosh import store
+from indexer.backends import errors
 from indexer.backends.whoosh.check import check_index
 from indexer.backends.whoosh.stats import stats as index_stats
 from indexer.config import Config
@@ -43,7 +43,7 @@ def _library(index_dir: Path | None) -> Library:
     config = config_for(index_dir)
     try:
         return Library(config.index_dir, settings=config.search)
-    except store.IndexError_ as exc:
+    except errors.IndexError_ as exc:
         raise click.ClickException(str(exc)) from exc
 
 
@@ -115,7 +115,7 @@ def run_index(config: Config, paths: list[Path] | None, **kwargs: bool) -> inges
 
     try:
         return ingest.index_sources(config, paths, progress=progress, on_wait=waiting, **kwargs)
-    except (store.IndexError_, LibraryError) as exc:
+    except (errors.IndexError_, LibraryError) as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
         if bar is not None:
@@ -130,7 +130,7 @@ def add(files: tuple[Path, ...], index_dir: Path | None) -> None:
     config = config_for(index_dir)
     try:
         report = ingest.add_files(config, [(f.name, f.read_bytes()) for f in files])
-    except (store.IndexError_, LibraryError) as exc:
+    except (errors.IndexError_, LibraryError) as exc:
         raise click.ClickException(str(exc)) from exc
     for failure in report.failed:
         click.echo(f"failed: {failure.source}: {failure.reason}", err=True)
@@ -254,7 +254,7 @@ def remove(ids: tuple[str, ...], index_dir: Path | None) -> None:
     """Remove the articles with these IDS (and their library copies)."""
     try:
         present = ingest.remove_ids(config_for(index_dir), list(ids))
-    except (store.IndexError_, LibraryError) as exc:
+    except (errors.IndexError_, LibraryError) as exc:
         raise click.ClickException(str(exc)) from exc
     for doc_id in ids:
         click.echo(f"{'removed' if doc_id in present else 'not found'}: {doc_id}")
@@ -269,7 +269,7 @@ def stats(index_dir: Path | None, as_json: bool) -> None:
     """Show what the index holds."""
     try:
         info = index_stats(config_for(index_dir).index_dir)
-    except store.IndexError_ as exc:
+    except errors.IndexError_ as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
         click.echo(json.dumps(info, ensure_ascii=False))
@@ -290,7 +290,7 @@ def check(paths: tuple[Path, ...], index_dir: Path | None) -> None:
     config = config_for(index_dir)
     try:
         report = check_index(config, list(paths) or list(config.source_dirs))
-    except store.IndexError_ as exc:
+    except errors.IndexError_ as exc:
         raise click.ClickException(str(exc)) from exc
     for line in report.lines():
         click.echo(line)

@@ -107,3 +107,16 @@ def test_the_stages_are_packages() -> None:
         "cli.py",
         "config.py",
     ]
+
+
+ENGINES = ("whoosh", "opensearchpy", "indexer.backends.whoosh", "indexer.backends.opensearch")
+
+
+@pytest.mark.parametrize(
+    "path",
+    modules("indexer/search") + modules("webui") + [ROOT / "indexer/backends/base.py"],
+    ids=str,
+)
+def test_the_search_and_the_web_front_end_name_no_engine(path: Path) -> None:
+    named = {name for name in imports(path) if name.startswith(ENGINES)}
+    assert named == set()

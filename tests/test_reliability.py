@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import index_paths
 
+from indexer.backends.errors import IndexBusy
 from indexer.backends.whoosh import store
-from indexer.backends.whoosh.store import IndexBusy, open_index
+from indexer.backends.whoosh.store import open_index
 from indexer.config import Config
 from indexer.documents.articles import Article
 from indexer.ingest import run as ingest

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import index_paths
 
-from indexer.backends.whoosh.store import IndexMissing
+from indexer.backends.errors import IndexMissing
 from indexer.search.library import Filters, Library
 from indexer.search.notices import Notice
 

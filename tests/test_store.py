@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import index_paths
 
+from indexer.backends import errors
 from indexer.backends.whoosh import store
 from indexer.backends.whoosh.stats import stats
 from indexer.config import CORPUS_DIR, Config
@@ -85,7 +86,7 @@ def test_an_index_from_another_version_is_refused(sources: Path, tmp_path: Path)
     index_paths(index, [sources])
     meta = index / store.META_FILE
     meta.write_text(json.dumps({"schema_version": 1, "analysis": "old"}), encoding="utf-8")
-    with pytest.raises(store.IndexVersionError, match=r"index --rebuild"):
+    with pytest.raises(errors.IndexVersionError, match=r"index --rebuild"):
         store.open_index(index)
     # --rebuild replaces it.
     assert len(index_paths(index, [sources], rebuild=True).added) == 4

@@ -9,7 +9,7 @@ from xml.sax.saxutils import quoteattr
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
 
-from indexer.backends.whoosh.store import IndexError_
+from indexer.backends.errors import IndexError_
 from indexer.search.complete import Completion
 from indexer.search.results import article_json, result_json
 from webui import i18n

@@ -20,7 +20,7 @@ from typing import IO, Any
 
 from flask import Flask, current_app
 
-from indexer.backends.whoosh.store import IndexError_
+from indexer.backends.errors import IndexError_
 from indexer.config import Config
 from indexer.ingest.run import index_sources
 

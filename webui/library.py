@@ -7,7 +7,7 @@ import threading
 from flask import Flask, current_app, jsonify, render_template, request
 from werkzeug.wrappers import Response
 
-from indexer.backends.whoosh.store import IndexError_
+from indexer.backends.errors import IndexError_
 from indexer.config import Config
 from indexer.search.library import Library
 from webui import i18n

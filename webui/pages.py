@@ -20,7 +20,7 @@ from flask import (
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Response
 
-from indexer.backends.whoosh.store import IndexError_
+from indexer.backends.errors import IndexError_
 from indexer.documents.meta import ArticleMeta
 from indexer.search.library import FACETS
 from indexer.search.results import ArticleView, Hit, Paragraph, SearchResult

@@ -14,8 +14,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-from whoosh import query as Q
-
 from indexer.search.catalog import Entry
 from indexer.search.library import Library
 
@@ -32,8 +30,8 @@ STEPS = ("file", "record", "record_empty", "line")
 
 def same_file_ids(library: Library, entry: Entry) -> list[str]:
     """The ids of the index's articles read from ``entry``'s file (its own included)."""
-    with library.ix.searcher() as s:
-        return [s.stored_fields(n)["id"] for n in Q.Term("source", entry.source).docs(s)]
+    with library.backend.snapshot() as snap:
+        return snap.ids_from(entry.source)
 
 
 def removal_step(entry: Entry, ids: list[str]) -> tuple[str, int]:

@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
+from indexer.backends import errors
 from indexer.backends.whoosh import store
 from indexer.config import Config
 from indexer.documents import metadata
@@ -126,7 +127,7 @@ def run(
         job.cancel()
         store.discard_uncommitted(ix, [index_dir / pipeline.BUILDING])
         if store.is_disk_full(exc):
-            raise store.DiskFull(
+            raise errors.DiskFull(
                 f"the disk of {index_dir} is full: nothing of this job was kept after its last "
                 "commit, and the index is as that commit left it; free some space and run it "
                 "again"

@@ -13,11 +13,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from whoosh.analysis import Analyzer
-
 from indexer.config import CORPUS_DIR
 from indexer.documents.summits import Summit
 from indexer.search.concepts import Node, Word
+from indexer.text.analysis import Analyzer
 from indexer.text.joins import JOIN_MARK
 from indexer.text.scripts import is_han
 

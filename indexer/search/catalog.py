@@ -11,11 +11,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from whoosh import query as Q
-from whoosh import sorting
-from whoosh.searching import Searcher
-
-from indexer.backends.whoosh.facets import filter_query
 from indexer.documents.meta import ArticleMeta, meta_fields
 from indexer.ingest.sources import ORIGINS
 from indexer.search.library import Library
@@ -73,38 +68,26 @@ def list_articles(
 ) -> Listing:
     """Page ``page`` of the articles matching ``text`` (all if empty) and ``filters``."""
     page = max(1, page)
-    with library.ix.searcher() as s:
-        by_origin = _origin_counts(s)
+    with library.backend.snapshot() as snap:
+        by_origin = snap.origin_counts(ORIGINS)
         if not text.strip():
-            allowed = filter_query(s, [], filters) or Q.Every()
-            order = sorting.MultiFacet(
-                [sorting.FieldFacet("added", reverse=True), sorting.FieldFacet("id")]
-            )
-            found = s.search_page(allowed, page, pagelen=pagesize, sortedby=order)
-            # Whoosh numbers the rows of an empty result from -pagesize: there are none.
-            rows = range(found.offset, found.offset + found.pagelen) if found.total else range(0)
-            entries = [_entry(found.results.fields(i)) for i in rows]
-            return Listing(found.total, page, pagesize, entries, by_origin)
+            total, stored = snap.listing(filters, (page - 1) * pagesize, pagesize)
+            return Listing(total, page, pagesize, [_entry(f) for f in stored], by_origin)
     result = library.search(text, page=page, pagesize=pagesize, filters=filters, facets=False)
     entries: list[Entry] = []
-    with library.ix.searcher() as s:
+    with library.backend.snapshot() as snap:
         for hit in result.hits:
-            stored = s.document(id=hit.id) if hit.strict else None
-            if stored is not None:
-                entries.append(_entry(stored))
+            found = snap.document(hit.id) if hit.strict else None
+            if found is not None:
+                entries.append(_entry(found))
     return Listing(result.total, page, pagesize, entries, by_origin)
 
 
 def find_entry(library: Library, doc_id: str) -> Entry | None:
     """The list entry of the article ``doc_id``, or None if the index has no such article."""
-    with library.ix.searcher() as s:
-        stored = s.document(id=doc_id)
+    with library.backend.snapshot() as snap:
+        stored = snap.document(doc_id)
     return _entry(stored) if stored is not None else None
-
-
-def _origin_counts(s: Searcher) -> dict[str, int]:
-    """Live (not deleted) articles of each origin."""
-    return {kind: sum(1 for _ in Q.Term("origin", kind).docs(s)) for kind in ORIGINS}
 
 
 def _entry(stored: dict[str, Any]) -> Entry:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from itertools import islice
 
-from indexer.backends.whoosh.vocabulary import Span, Vocabulary, prefix_span
+from indexer.search.vocabulary import Span, Vocabulary, prefix_span
 from indexer.text.jamo import Continuation, continuations
 from indexer.text.scripts import HAN, HANGUL, HANGUL_OR_HAN_RE
 

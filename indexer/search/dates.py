@@ -5,19 +5,19 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from whoosh import query as Q
+from indexer.search.filters import DateSpan
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 
 
-def date_range(value: str) -> Q.Query | None:
+def date_range(value: str) -> DateSpan | None:
     """``2024``, ``2024-05`` or ``2024-05-23``, or ``A..B`` of those, as a published range."""
     start_text, _, end_text = value.partition("..")
     start = _date_bound(start_text, end=False) if start_text else None
     end = _date_bound(end_text or start_text, end=True) if (end_text or start_text) else None
     if (start_text and start is None) or ((end_text or start_text) and end is None):
         return None
-    return Q.DateRange("published", start, end)
+    return DateSpan("published", start, end)
 
 
 def _date_bound(text: str, end: bool) -> datetime | None:

@@ -9,15 +9,8 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
-import numpy as np
-from whoosh.searching import Searcher
-
-from indexer.backends.whoosh import engine
-from indexer.backends.whoosh.facets import FACETS, date_filter, facet_counts, filter_query
-from indexer.backends.whoosh.postings import UNDATED, SegmentCache
-from indexer.backends.whoosh.schema import GRAM_FIELDS
-from indexer.backends.whoosh.store import open_index
-from indexer.backends.whoosh.vocabulary import SegmentVocabulary
+from indexer.backends import open_backend
+from indexer.backends.base import Backend, Found, Request, Snapshot, Stored
 from indexer.documents import summits
 from indexer.documents.meta import meta_fields
 from indexer.search import query as query_mod
@@ -34,7 +27,7 @@ from indexer.search.notices import Notice
 from indexer.search.passages import PhraseTarget, passages
 from indexer.search.phrases import text_pattern
 from indexer.search.query import Plan
-from indexer.search.ranking import Settings, SummitBM25, bm25_idf, min_should_match
+from indexer.search.ranking import Settings, bm25_idf, min_should_match
 from indexer.search.results import (
     NO_FILTERS,
     ArticleView,
@@ -45,9 +38,11 @@ from indexer.search.results import (
     SearchResult,
 )
 from indexer.search.snippets import Target, find_matches, mark, paragraphs
+from indexer.search.vocabulary import Vocabulary
 from indexer.text import korean
 from indexer.text.normalize import normalize
 
+FACETS = ("outlet", "lang", "summit")
 SORTS = ("relevance", "newest", "oldest")
 MATCHES = ("all", "any")
 
@@ -55,23 +50,19 @@ __all__ = ["FACETS", "SORTS", "ArticleView", "Filters", "Hit", "Library", "Searc
 
 
 class Library:
-    """Searches one index; opens a fresh searcher per call so commits are seen at once."""
+    """Searches one index through its backend; each call reads the latest commit."""
 
     def __init__(
         self,
-        index_dir: Path,
+        index: Path | Backend,
         aliases_path: Path = CORPUS_ALIASES,
         settings: Settings | None = None,
     ) -> None:
-        self.index_dir = index_dir
-        self.ix = open_index(index_dir)
+        # A folder is the embedded index there; a cluster comes as its backend.
+        self.backend = open_backend(index) if isinstance(index, Path) else index
         self.settings = settings or Settings()
-        self.analyzer = self.ix.schema["body"].analyzer
-        # The bigram view, when the index has it (the benchmarks' baselines do not).
-        grams = GRAM_FIELDS["body"]
-        self.gram_analyzer = self.ix.schema[grams].analyzer if grams in self.ix.schema else None
-        self.weighting = SummitBM25()
-        self.cache = SegmentCache()
+        self.analyzer = self.backend.analyzer
+        self.gram_analyzer = self.backend.gram_analyzer
         self.completer = Completer(self._terms_of, _tags)
         self.aliases_path = aliases_path
         self._aliases: list[AliasGroup] = []
@@ -89,30 +80,30 @@ class Library:
             self._aliases_mtime = mtime
         return self._aliases
 
+    def article_count(self) -> int:
+        """Live articles in the index."""
+        with self.backend.snapshot() as snap:
+            return snap.articles()
+
     def complete(self, typed: str, limit: int = 8) -> list[Completion]:
         """Completions of the last word of ``typed`` from this index's words, most used first,
         each with the number of articles its query finds."""
-        with self.ix.searcher(weighting=self.weighting) as s:
-            vocabulary = self.vocabulary(s)
+        with self.backend.snapshot() as snap:
+            vocabulary = snap.vocabulary()
             typed = normalize(typed).text
-            generation = s.reader().generation()
-            found = self.completer.candidates(vocabulary, vocabulary.texts, typed, generation)
-            return complete(found, partial(self._count, s, vocabulary), limit)
+            found = self.completer.candidates(vocabulary, vocabulary.texts, typed, snap.generation)
+            return complete(found, partial(self._count, snap, vocabulary), limit)
 
-    def vocabulary(self, s: Searcher) -> SegmentVocabulary:
-        """The terms of the searcher's segments (each segment's read once, then kept)."""
-        return SegmentVocabulary(s, self.cache)
-
-    def _count(self, s: Searcher, vocabulary: SegmentVocabulary, text: str) -> int:
+    def _count(self, snap: Snapshot, vocabulary: Vocabulary, text: str) -> int:
         """How many articles ``search(text)`` finds: its match set, without filters."""
         plan, _ = self._respell(self.plan(text), vocabulary)
         if plan.empty:
             return 0
         if not plan.phrases:  # the bigrams only score (phrases use scores to pick candidates)
             plan = replace(plan, grams=[])
-        return self._evaluate(s, plan, NO_FILTERS, False).total
+        return snap.count(plan, self.settings, NO_FILTERS, False)
 
-    def _respell(self, plan: Plan, vocabulary: SegmentVocabulary) -> tuple[Plan, list[Notice]]:
+    def _respell(self, plan: Plan, vocabulary: Vocabulary) -> tuple[Plan, list[Notice]]:
         """``suggest.respell`` where the index has the bigram views it relies on."""
         if self.gram_analyzer is None:
             return plan, []
@@ -172,11 +163,14 @@ class Library:
                 result.notices.append(Notice("nothing_searchable"))
             result.took_ms = (time.perf_counter() - started) * 1000
             return result
-        with self.ix.searcher(weighting=self.weighting) as s:
-            vocabulary = self.vocabulary(s)
+        with self.backend.snapshot() as snap:
+            vocabulary = snap.vocabulary()
             plan, unwritten = self._respell(plan, vocabulary)
             result.notices.extend(unwritten)
-            found = self._evaluate(s, plan, filters, match == "any")
+            request = Request(
+                filters, match == "any", sort, (page - 1) * pagesize, pagesize, facets
+            )
+            found = snap.find(plan, self.settings, request)
             result.notices.extend(found.notices)
             result.total, result.relaxed_total = found.total, found.relaxed_total
             result.phrases = [
@@ -185,56 +179,31 @@ class Library:
             ]
             if plan.whole_phrase and found.total == 0:
                 result.notices.append(Notice.of("phrase_none", phrase=plan.phrases[0].text))
-            ordered = engine.order(found, sort, self._published(s) if sort != "relevance" else None)
-            start = (page - 1) * pagesize
-            if found.total >= pagesize or page > 1:
-                chosen = ordered[start : min(start + pagesize, found.total)]
-            else:  # a short match set goes on with the articles that have some of the words
-                chosen = ordered[:pagesize]
-            targets = _targets(s, plan)
+            targets = _targets(snap, plan)
             phrases = [PhraseTarget(p.concepts, text_pattern(p.words)) for p in plan.phrases]
             result.hits = [
                 self._hit(
-                    s.stored_fields(int(found.ids[i])),
-                    float(found.scores[i]) if sort == "relevance" else 0.0,
-                    bool(found.strict[i]),
+                    hit.fields,
+                    hit.score if sort == "relevance" else 0.0,
+                    hit.strict,
                     targets,
                     phrases,
                 )
-                for i in chosen
+                for hit in found.hits
             ]
-            if facets:
-                result.facets = facet_counts(s, found.ids[found.strict], self.cache)
-            if date_filter(filters) is not None and not filters.undated:
-                hidden = self._undated(s, plan, filters, match == "any")
-                result.undated_hidden = len(hidden)
-                if facets and not found.total and len(hidden):
-                    # Nothing in the range: the other filters count what "include them" adds.
-                    result.undated_facets = facet_counts(s, hidden, self.cache)
+            if facets and found.facets is not None:
+                result.facets = found.facets
+            result.undated_hidden = found.undated_hidden
+            if found.undated_facets is not None:
+                result.undated_facets = found.undated_facets
             if result.total < 3 or unwritten:
-                result.suggestion = self._suggest(s, vocabulary, text, plan, filters, found)
+                result.suggestion = self._suggest(snap, vocabulary, text, plan, filters, found)
         result.took_ms = (time.perf_counter() - started) * 1000
         return result
 
-    def _evaluate(self, s: Searcher, plan: Plan, filters: Filters, any_word: bool):
-        allowed = filter_query(s, plan.filters, filters)
-        return engine.evaluate(s, plan, self.settings, self.cache, allowed, any_word)
-
-    def _undated(self, s: Searcher, plan: Plan, filters: Filters, any_word: bool) -> np.ndarray:
-        """The articles of the match set a date filter hides for having no date."""
-        wider = self._evaluate(s, plan, replace(filters, undated=True), any_word)
-        ids = wider.ids[wider.strict]
-        return ids[self._published(s)[ids] == UNDATED]
-
-    def _published(self, s: Searcher) -> np.ndarray:
-        """Every document's sortable date, in the searcher's document numbers."""
-        return np.concatenate(
-            [self.cache.published(leaf.reader()) for leaf, _ in s.leaf_searchers()]
-        )
-
     def _hit(
         self,
-        fields: dict,
+        fields: Stored,
         score: float,
         strict: bool,
         targets: list[Target],
@@ -252,18 +221,18 @@ class Library:
 
     def _suggest(
         self,
-        s: Searcher,
-        vocabulary: SegmentVocabulary,
+        snap: Snapshot,
+        vocabulary: Vocabulary,
         text: str,
         plan: Plan,
         filters: Filters,
-        found: engine.Matches,
+        found: Found,
     ) -> str | None:
         """A corrected query that finds more than ``found``, for words no article has."""
 
         def finds_more(corrected: str) -> bool:
             alt, _ = self._respell(self.plan(corrected), vocabulary)
-            return not alt.empty and self._evaluate(s, alt, filters, False).total > found.total
+            return not alt.empty and snap.count(alt, self.settings, filters, False) > found.total
 
         return suggest.suggestion(text, plan, found.concept_counts, vocabulary, finds_more)
 
@@ -274,23 +243,20 @@ class Library:
 
         The ranking is the search page's: the match set first, then articles with fewer words.
         """
-        with self.ix.searcher(weighting=self.weighting) as s:
-            ids = s.reader().column_reader("id")
-            vocabulary = self.vocabulary(s)
+        with self.backend.snapshot() as snap:
+            vocabulary = snap.vocabulary()
             for qid, text in queries:
                 plan, _ = self._respell(self.plan(text), vocabulary)
                 if plan.empty:
                     yield qid, []
                     continue
-                found = self._evaluate(s, plan, NO_FILTERS, False)
-                top = engine.order(found, "relevance", None)[:limit]
-                yield qid, [(ids[int(found.ids[i])], float(found.scores[i])) for i in top]
+                yield qid, snap.ranked(plan, self.settings, limit)
 
     def article(self, doc_id: str, text: str = "") -> ArticleView | None:
         """One article by id, with the matches of query ``text`` highlighted."""
-        with self.ix.searcher(weighting=self.weighting) as s:
-            vocabulary = self.vocabulary(s)
-            fields = s.document(id=doc_id)
+        with self.backend.snapshot() as snap:
+            vocabulary = snap.vocabulary()
+            fields = snap.document(doc_id)
             plan = self._respell(self.plan(text), vocabulary)[0] if text else None
         if fields is None:
             return None
@@ -308,13 +274,13 @@ class Library:
         )
 
 
-def _targets(s: Searcher, plan: Plan) -> list[Target]:
+def _targets(snap: Snapshot, plan: Plan) -> list[Target]:
     """The plan's concepts for highlighting, each weighted by its idf in the body."""
-    count = s.doc_count_all()
+    count = snap.doc_count()
     out = []
     for concept in plan.concepts:
         terms = [t for w in concept.words for t in w.primary_terms()]
-        df = max((s.doc_frequency("body", t) for t in terms), default=0)
+        df = max((snap.doc_frequency("body", t) for t in terms), default=0)
         out.append(Target(concept.words, bm25_idf(count, df)))
     return out
 

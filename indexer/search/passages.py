@@ -16,8 +16,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from whoosh.analysis import Analyzer
-
 from indexer.search.snippets import (
     Mark,
     Passage,
@@ -28,6 +26,7 @@ from indexer.search.snippets import (
     marks_in,
     spans,
 )
+from indexer.text.analysis import Analyzer
 from indexer.text.normalize import normalize
 
 # Sentences analyzed per hit: analyzing a whole article per hit made result pages slow, and

@@ -8,6 +8,7 @@ list of special cases:
    position (서울정상회의 at p, and 서울, 정상, 회의 at p too), so a candidate passes when
    each word of the phrase is found, as itself, as an alias spelling, or part by part, at the
    position where the previous one ended or the next one.
+   (This module decides the rule, ``matches``; each backend reads the positions.)
 2. The stored text, exact. Positions forget particles and the order of parts inside one word
    ('서울에서 정상들이 회의를' has 서울, 정상, 회의 one after another), so a phrase with Hangul
    or Han in it must also occur in the article's title or text as typed, with spacing and
@@ -20,45 +21,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-import numpy as np
-from whoosh.matching.wrappers import FilterMatcher
-from whoosh.reading import IndexReader
-
 from indexer.search.concepts import Node, Word
 from indexer.text.normalize import normalize
 from indexer.text.scripts import HANGUL_OR_HAN_RE
 
 # Positions of each term in one document's field.
 Positions = dict[str, frozenset[int]]
-
-
-def phrase_mask(
-    reader: IndexReader, words: Sequence[Word], fields: Sequence[str], candidates: np.ndarray
-) -> np.ndarray:
-    """For each candidate document (ascending), whether it has the phrase in any field."""
-    found = np.zeros(len(candidates), bool)
-    if not len(candidates):
-        return found
-    terms = sorted({t for w in words for t in w.terms()})
-    for fieldname in fields:
-        if fieldname not in reader.schema:
-            continue
-        if not reader.schema[fieldname].format.supports("positions"):
-            continue
-        todo = np.flatnonzero(~found)
-        if not len(todo):
-            break
-        positions = _positions(reader, fieldname, terms, candidates[todo])
-        for i, doc_positions in zip(todo, positions, strict=True):
-            if _matches(words, doc_positions):
-                found[i] = True
-    pattern = text_pattern(words)
-    if pattern is not None:
-        for i in np.flatnonzero(found):
-            stored = reader.stored_fields(int(candidates[i]))
-            texts = (str(stored.get(f) or "") for f in fields if f in ("title", "body"))
-            found[i] = any(pattern.search(normalize(t).text.lower()) for t in texts)
-    return found
 
 
 # Between two words, or two characters of a word: any spacing or punctuation where one side
@@ -105,32 +73,7 @@ def _form(form: str) -> str:
     return "".join(out)
 
 
-def _positions(
-    reader: IndexReader, fieldname: str, terms: list[str], docs: np.ndarray
-) -> list[Positions]:
-    """Each document's positions of ``terms`` in ``fieldname``."""
-    out: list[dict[str, frozenset[int]]] = [{} for _ in docs]
-    field = reader.schema[fieldname]
-    for term in terms:
-        btext = field.to_bytes(term)
-        if (fieldname, btext) not in reader:
-            continue
-        m = reader.postings(fieldname, btext)
-        if isinstance(m, FilterMatcher):
-            m = m.child
-        for i, doc in enumerate(docs.tolist()):
-            if not m.is_active():
-                break
-            if m.id() < doc:
-                m.skip_to(doc)
-                if not m.is_active():
-                    break
-            if m.id() == doc:
-                out[i][term] = frozenset(m.value_as("positions"))
-    return out
-
-
-def _matches(words: Sequence[Word], positions: Positions) -> bool:
+def matches(words: Sequence[Word], positions: Positions) -> bool:
     """True if the words follow one another at the same or the next position."""
     ends: set[int] | None = None  # None: the first word may start anywhere
     for word in words:

@@ -12,13 +12,12 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 
-from whoosh import query as Q
-from whoosh.analysis import Analyzer
-
 from indexer.search.aliases import AliasGroup, Expansion, names_in, with_aliases
 from indexer.search.concepts import Concept, Phrase, Token, Word, build_word
 from indexer.search.dates import date_range
+from indexer.search.filters import FieldFilter, FieldIs
 from indexer.search.notices import Notice
+from indexer.text.analysis import Analyzer
 from indexer.text.normalize import normalize
 
 MAX_QUERY_CHARS = 1000
@@ -72,8 +71,8 @@ class Plan:
     excluded: list[Concept] = field(default_factory=list)
     phrases: list[Phrase] = field(default_factory=list)
     excluded_phrases: list[Phrase] = field(default_factory=list)
-    filters: list[Q.Query] = field(default_factory=list)
-    excluded_filters: list[Q.Query] = field(default_factory=list)
+    filters: list[FieldFilter] = field(default_factory=list)
+    excluded_filters: list[FieldFilter] = field(default_factory=list)
     # The bigram view of the words: (bigram, weight relative to the words'), scoring only.
     grams: list[tuple[str, float]] = field(default_factory=list)
     expansions: list[Expansion] = field(default_factory=list)
@@ -261,6 +260,7 @@ def _words(cleaned: str, item: Item, tokens: list[Token]) -> list[Word]:
 
 
 def _add_filter(plan: Plan, item: Item) -> None:
+    sub: FieldFilter | None
     if item.field in DATE_FIELDS:
         sub = date_range(item.text)
         if sub is None:
@@ -268,7 +268,7 @@ def _add_filter(plan: Plan, item: Item) -> None:
             return
     else:
         value = item.text.lower() if item.field == "lang" else item.text
-        sub = Q.Term(item.field, value)
+        sub = FieldIs(item.field, value)
     (plan.excluded_filters if item.sign == "-" else plan.filters).append(sub)
 
 

@@ -6,9 +6,6 @@ import math
 import re
 from dataclasses import dataclass
 from math import log
-from typing import Any
-
-from whoosh.scoring import BM25F
 
 # Standard BM25 parameters; the benchmarks compare alternatives on both dev collections.
 K1 = 1.2
@@ -18,22 +15,6 @@ B = 0.75
 def bm25_idf(doc_count: int, doc_frequency: int) -> float:
     """Lucene's BM25 idf: log(1 + (N - n + 0.5) / (n + 0.5))."""
     return log(1 + (doc_count - doc_frequency + 0.5) / (doc_frequency + 0.5))
-
-
-class SummitBM25(BM25F):
-    """BM25 whose idf is Lucene's.
-
-    Whoosh's own idf, log(N / (n + 1)) + 1, gives very common terms (numbers, 일, 중) a
-    weight close to that of rare names, which lets long queries drift to off-topic articles.
-    """
-
-    def __init__(self, B: float = B, K1: float = K1) -> None:
-        super().__init__(B=B, K1=K1)
-
-    def idf(self, searcher: Any, fieldname: str, text: str) -> float:
-        """Lucene's BM25 idf for the term."""
-        parent = searcher.get_parent()
-        return bm25_idf(parent.doc_count_all(), parent.doc_frequency(fieldname, text))
 
 
 _RULE = re.compile(r"^\s*(?:(\d+)\s*<\s*)?(-?\d+)(%?)\s*$")

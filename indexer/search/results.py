@@ -12,6 +12,9 @@ from indexer.search.aliases import Expansion
 from indexer.search.notices import Notice
 from indexer.search.snippets import Paragraph, Passage
 
+# The facet value of articles that have none; never a real outlet, language or summit.
+UNKNOWN = "-"
+
 
 @dataclass(frozen=True, kw_only=True)
 class Hit(ArticleMeta):

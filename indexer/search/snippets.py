@@ -12,9 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from whoosh.analysis import Analyzer
-
 from indexer.search.concepts import Word, has_word
+from indexer.text.analysis import Analyzer
 from indexer.text.joins import JOIN_MARK
 from indexer.text.normalize import normalize
 from indexer.text.scripts import HANGUL_OR_HAN_RE

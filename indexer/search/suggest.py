@@ -18,10 +18,10 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
-from indexer.backends.whoosh.vocabulary import Vocabulary
 from indexer.search.concepts import Node, Word
 from indexer.search.notices import Notice
 from indexer.search.query import Plan
+from indexer.search.vocabulary import Vocabulary
 from indexer.text.jamo import CHO, JONG, JUNG, decompose
 from indexer.text.scripts import is_hangul
 

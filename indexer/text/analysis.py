@@ -11,13 +11,25 @@ from functools import lru_cache
 
 import jieba
 import Stemmer
-from whoosh.analysis import Composable, Filter, LowercaseFilter, StopFilter, Token, Tokenizer
+from whoosh.analysis import (
+    Analyzer,
+    Composable,
+    Filter,
+    LowercaseFilter,
+    StopFilter,
+    Token,
+    Tokenizer,
+)
 from whoosh.analysis.analyzers import CompositeAnalyzer
 from whoosh.lang.stopwords import stoplists
 
 from indexer.config import cache_dir
 from indexer.text import joins, korean
 from indexer.text.normalize import normalize
+
+# The analyzers' contract is Whoosh's (tokens with offsets into the original text); the code
+# above the text stage names it from here.
+__all__ = ["Analyzer", "Token"]
 from indexer.text.scripts import HAN as _HAN
 from indexer.text.scripts import HANGUL as _HANGUL
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from whoosh.reading import SegmentReader
 
-from indexer.backends.whoosh.store import IndexMissing, index_exists, open_segments
+from indexer.backends.errors import IndexMissing
+from indexer.backends.whoosh.store import index_exists, open_segments
 from indexer.config import Config
 from indexer.documents.articles import Article
 from indexer.ingest.discover import iter_documents

@@ -20,11 +20,12 @@ from whoosh import query as Q
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
+from indexer.backends.whoosh.facets import whoosh_filter
+from indexer.backends.whoosh.phrases import phrase_mask
 from indexer.backends.whoosh.postings import UNDATED, SegmentCache
 from indexer.backends.whoosh.schema import GRAM_FIELDS
 from indexer.search.concepts import Concept, Node, Word
 from indexer.search.notices import Notice
-from indexer.search.phrases import phrase_mask
 from indexer.search.query import PHRASE_FIELDS, Plan
 from indexer.search.ranking import K1, B, Settings, bm25_idf, min_should_match
 from indexer.text.joins import JOIN_MARK
@@ -256,8 +257,8 @@ class _Leaf:
             self.reach &= ~self.concept(concept)
         if allowed is not None:
             self.reach &= self.docs(allowed)
-        for q in plan.excluded_filters:
-            self.reach &= ~self.docs(q)
+        for f in plan.excluded_filters:
+            self.reach &= ~self.docs(whoosh_filter(f))
         for phrase in plan.excluded_phrases:
             words = [self.concept(Concept((w,), phrase.fields)) for w in phrase.words]
             candidates = np.flatnonzero(self.reach & np.logical_and.reduce(words))

@@ -19,11 +19,10 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from indexer.backends.whoosh.postings import SegmentCache
-from indexer.search.results import FacetValue, Filters
+from indexer.search.filters import DateSpan, FieldFilter, FieldIs
+from indexer.search.results import UNKNOWN, FacetValue, Filters
 
 FACETS = ("outlet", "lang", "summit")
-# The facet value of articles that have none; never a real outlet, language or summit.
-UNKNOWN = "-"
 
 
 def facet_counts(s: Searcher, ids: np.ndarray, cache: SegmentCache) -> dict[str, list[FacetValue]]:
@@ -60,9 +59,17 @@ def _facet_values(groups: Counter[str]) -> list[FacetValue]:
     return out
 
 
-def filter_query(s: Searcher, typed: Sequence[Q.Query], filters: Filters) -> Q.Query | None:
+def whoosh_filter(f: FieldFilter) -> Q.Query:
+    """The Whoosh query of one plan filter."""
+    if isinstance(f, DateSpan):
+        return Q.DateRange(f.field, f.start, f.end)
+    assert isinstance(f, FieldIs)
+    return Q.Term(f.field, f.value)
+
+
+def filter_query(s: Searcher, typed: Sequence[FieldFilter], filters: Filters) -> Q.Query | None:
     """The Whoosh query of the typed field filters and the interface's ``filters``."""
-    parts: list[Q.Query] = list(typed)
+    parts: list[Q.Query] = [whoosh_filter(f) for f in typed]
     for name in FACETS:
         values = getattr(filters, name)
         if values:

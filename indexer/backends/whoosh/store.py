@@ -22,6 +22,13 @@ from whoosh.index import LockError
 from whoosh.reading import IndexReader, MultiReader, SegmentReader
 from whoosh.writing import SegmentWriter
 
+from indexer.backends.errors import (
+    IndexBusy,
+    IndexCorrupt,
+    IndexError_,
+    IndexMissing,
+    IndexVersionError,
+)
 from indexer.backends.whoosh import merging
 from indexer.backends.whoosh.schema import SCHEMA_VERSION, analysis_fingerprint, build_schema
 
@@ -29,36 +36,6 @@ META_FILE = "summit-search.json"
 # The writer holds the lock, deletes and commits; documents go into segments of their own
 # (``segments.SegmentBuilder``), so its posting pool stays empty.
 WRITER_LIMIT_MB = 8
-
-
-class IndexError_(Exception):
-    """Base class for index problems a user can act on; ``code`` names it for the screen."""
-
-    code = "index_error"
-
-
-class IndexVersionError(IndexError_):
-    """The index on disk was built by another schema or analyzer version."""
-
-    code = "index_outdated"
-
-
-class IndexMissing(IndexError_):
-    """There is no index at the given location."""
-
-    code = "index_missing"
-
-
-class IndexCorrupt(IndexError_):
-    """A file of the index cannot be read (truncated, overwritten, missing)."""
-
-    code = "index_corrupt"
-
-
-class DiskFull(IndexError_):
-    """The disk of the index filled up during a job; the last commit is intact."""
-
-    code = "disk_full"
 
 
 def is_disk_full(exc: BaseException) -> bool:
@@ -89,12 +66,6 @@ def discard_uncommitted(ix: whoosh_index.Index, folders: Sequence[Path] = ()) ->
             shutil.rmtree(extra, ignore_errors=True)
     finally:
         lock.release()
-
-
-class IndexBusy(IndexError_):
-    """Another job holds the index's write lock beyond the timeout."""
-
-    code = "index_busy"
 
 
 def _meta() -> dict[str, object]:

@@ -1,8 +1,8 @@
 """The index's vocabulary: its terms by prefix with document frequencies, and terms near a word.
 
 Completions (``complete``), corrections (``suggest``) and the check for words no article writes
-ask the vocabulary through ``Vocabulary``, three methods any backend can provide. This one,
-``SegmentVocabulary``, puts together the term tables of a searcher's segments
+ask the vocabulary through ``search.vocabulary.Vocabulary``, which any backend can provide.
+This one, ``SegmentVocabulary``, puts together the term tables of a searcher's segments
 (``lexicon.TermTable``, read once per segment and kept by the ``Library``'s cache): a term's
 document frequency is the sum of its segments', as Whoosh counts it (deleted articles
 included until their segment is merged).
@@ -11,46 +11,16 @@ included until their segment is merged).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Protocol
 
 import numpy as np
 from whoosh.searching import Searcher
 
 from indexer.backends.whoosh.lexicon import TermTable
 from indexer.backends.whoosh.postings import SegmentCache
+from indexer.search.vocabulary import Span, prefix_span
 
 # Terms taken from each segment's range per round of ``most_used``, at first.
 _FIRST_ROUND = 16
-
-
-class Vocabulary(Protocol):
-    """What completions and corrections read of an index's terms."""
-
-    def frequency(self, field: str, term: str) -> int:
-        """How many articles have ``term`` in ``field``."""
-        ...
-
-    def most_used(self, field: str, spans: Sequence[Span]) -> Iterator[tuple[str, int]]:
-        """The terms within any of ``spans`` with their frequencies, most articles first
-        (then shorter, then in order), lazily: a caller takes what it needs."""
-        ...
-
-    def near(self, field: str, word: str, edits: int, prefix: int = 1) -> set[str]:
-        """The terms within ``edits`` character edits of ``word`` that begin with its first
-        ``prefix`` characters."""
-        ...
-
-
-# Terms from ``start`` up to (without) ``stop``; no ``stop``: every term from ``start`` on.
-Span = tuple[str, str | None]
-
-
-def prefix_span(prefix: str) -> Span:
-    """The span of the terms that begin with ``prefix``."""
-    stripped = prefix.rstrip("\U0010ffff")
-    if not stripped:
-        return prefix, None
-    return prefix, stripped[:-1] + chr(ord(stripped[-1]) + 1)
 
 
 class SegmentVocabulary:
