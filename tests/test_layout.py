@@ -117,6 +117,6 @@ ENGINES = ("whoosh", "opensearchpy", "indexer.backends.whoosh", "indexer.backend
     modules("indexer/search") + modules("webui") + [ROOT / "indexer/backends/base.py"],
     ids=str,
 )
-def test_the_search_and_the_web_front_end_name_no_engine(path: Path) -> None:
+def test_search_ingestion_and_the_web_front_end_name_no_engine(path: Path) -> None:
     named = {name for name in imports(path) if name.startswith(ENGINES)}
     assert named == set()

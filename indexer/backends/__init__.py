@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from indexer.backends.base import Backend
+from indexer.backends.base import Backend, Writer
 
 
 def open_backend(index_dir: Path) -> Backend:
@@ -27,3 +28,19 @@ def index_state(index_dir: Path) -> str:
     except IndexVersionError:
         return "outdated"
     return "ready"
+
+
+def open_writer(
+    index_dir: Path,
+    rebuild: bool = False,
+    lock_timeout: float = 30.0,
+    on_wait: Callable[[str], None] | None = None,
+) -> Writer:
+    """One job's writer over the embedded index in ``index_dir``, holding its write lock.
+
+    ``rebuild`` starts from an empty index; a second writer waits up to ``lock_timeout``
+    seconds for the lock, telling ``on_wait`` why.
+    """
+    from indexer.backends.whoosh.writer import WhooshWriter
+
+    return WhooshWriter(index_dir, rebuild, lock_timeout, on_wait)

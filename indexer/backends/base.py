@@ -9,10 +9,14 @@ the code above never sees an engine's types.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
+from indexer.documents.articles import Article
 from indexer.search.notices import Notice
 from indexer.search.query import Plan
 from indexer.search.ranking import Settings
@@ -125,4 +129,68 @@ class Backend(Protocol):
 
     def snapshot(self) -> AbstractContextManager[Snapshot]:
         """The index as of its latest commit, open until the block ends."""
+        ...
+
+
+class Existing(Protocol):
+    """What the index holds: id -> (content hash, origin file), read under the write lock."""
+
+    def get(self, doc_id: str) -> tuple[str, str] | None:
+        """The content hash and origin of ``doc_id``, or None if the index has no such id."""
+        ...
+
+    def __getitem__(self, doc_id: str) -> tuple[str, str]: ...
+
+    def __contains__(self, doc_id: object) -> bool: ...
+
+    def __len__(self) -> int: ...
+
+    def items(self) -> Iterable[tuple[str, tuple[str, str]]]:
+        """Every indexed id with its hash and origin (read only when asked)."""
+        ...
+
+    def close(self) -> None:
+        """Release what the lookups opened."""
+        ...
+
+
+class Writer(Protocol):
+    """One job's writes to an index, under its write lock, from start to final commit."""
+
+    existing: Existing
+    # The initializer of an analysis worker process and its arguments.
+    worker_init: tuple[Callable[..., None], tuple[object, ...]]
+
+    def document(self, article: Article, origin: str, kind: str, added: datetime) -> dict:
+        """The document a batch holds for ``article`` read from ``origin`` (of ``kind``)."""
+        ...
+
+    def builder(self, in_worker: bool) -> Callable[[list[dict[str, object]]], object]:
+        """What builds a batch (analysis included): picklable when ``in_worker``."""
+        ...
+
+    def written(self, built: object, replaces: Sequence[str], last: bool) -> None:
+        """Take one built batch, deleting the old versions of ``replaces``."""
+        ...
+
+    def batches_done(self) -> None:
+        """Every batch has been taken."""
+        ...
+
+    def delete(self, doc_id: str) -> None:
+        """Delete article ``doc_id`` at the next commit."""
+        ...
+
+    def commit(
+        self, optimize: bool = False, merge: bool = True, pool: ProcessPoolExecutor | None = None
+    ) -> None:
+        """Make every write so far durable and searchable; ``optimize`` after a rebuild."""
+        ...
+
+    def cancel(self) -> None:
+        """Give up what was not committed; the last commit stays as it was."""
+        ...
+
+    def close(self) -> None:
+        """After the final commit."""
         ...

@@ -5,6 +5,9 @@ Each has a ``code`` that the web UI and the CLI put into words; none carries an 
 
 from __future__ import annotations
 
+import errno
+from pathlib import Path
+
 
 class IndexError_(Exception):
     """Base class for index problems a user can act on; ``code`` names it for the screen."""
@@ -40,3 +43,13 @@ class IndexBusy(IndexError_):
     """Another job holds the index's write lock beyond the timeout."""
 
     code = "index_busy"
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """True for the errors of a full disk or an exhausted quota."""
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
+def no_index(index_dir: Path) -> str:
+    """What to say when there is no index at ``index_dir``."""
+    return f"no index at {index_dir}: run `summit-search index` first"

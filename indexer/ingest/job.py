@@ -1,27 +1,23 @@
 """One ingestion job: what it decides for each article, writes, prunes, removes and reports.
 
-``ingest.run`` makes one ``Job`` per run, under the index's write lock. Its articles go into a
-batch (``segments.SegmentBuilder``) committed as one new segment every ``commit_every``
-articles or ``commit_postings`` postings, with the writer's deletions; the writer is replaced
-at every commit, and files the job staged in or trashed from the source library are settled
-only after the final commit.
+``ingest.run`` makes one ``Job`` per run, under the index's write lock, over the backend's
+writer (``backends.base.Writer``). Its articles go into batches of ``commit_every`` articles
+or ``commit_bytes`` of text, which the writer takes (with the deletions of the old versions
+they replace) as they are built; files the job staged in or trashed from the source library
+are settled only after the final commit.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-from whoosh.codec.base import Segment
-
-from indexer.backends.whoosh import store
-from indexer.backends.whoosh.schema import to_document
+from indexer.backends.base import Writer
 from indexer.config import CORPUS_DIR, Config
 from indexer.documents import metadata
 from indexer.documents.articles import Article, Rejected, check_record, parse_file
@@ -84,23 +80,10 @@ class Source:
 class Job:
     """One job's writer, decisions and report."""
 
-    def __init__(
-        self,
-        config: Config,
-        ix: whoosh_index.Index,
-        library: Library,
-        lock_timeout: float,
-        on_wait: Callable[[str], None] | None,
-    ) -> None:
-        self.config, self.ix, self.library = config, ix, library
-        self.lock_timeout, self.on_wait = lock_timeout, on_wait
-        self.w = store.writer(ix, lock_timeout, on_wait)
-        # Segments built and moved into the index, for the next commit.
-        self.built: list[Segment] = []
+    def __init__(self, config: Config, writer: Writer, library: Library) -> None:
+        self.config, self.writer, self.library = config, writer, library
         self.report = IndexReport()
-        # What is indexed, read once the lock is ours: a job that committed while this one
-        # waited would otherwise make its articles look new and get them added twice.
-        self.existing = store.Existing(ix)
+        self.existing = writer.existing
         self.seen: dict[str, str] = {}
         self.read: set[str] = set()
         self.progress = Progress()
@@ -137,7 +120,7 @@ class Job:
                 assert isinstance(item, Article)
                 if self.library.holds(source.origin) or source.staged:
                     self.report.library.append(item.id)
-                doc = to_document(item, source.origin, self.ix.schema, kind, added)
+                doc = self.writer.document(item, source.origin, kind, added)
                 size = len(item.body.encode()) + len(item.title.encode())
                 progress.pending += 1
                 # A batch this closes is handed on (and reported) before ``add`` returns.
@@ -182,57 +165,23 @@ class Job:
         self.report.updated.append(item.id)
         return "update"
 
-    def commit_batch(self, segment: Segment | None, batch: pipeline.Batch, last: bool) -> None:
-        """Commit one built batch with the deletions of the old versions it replaces.
+    def commit_batch(self, built: object, batch: pipeline.Batch, last: bool) -> None:
+        """Hand one built batch to the writer with the old versions it replaces.
 
         The last batch of a job is held for the job's final commit (with its prunes and
         removals), so that a one-article upload costs one commit.
         """
-        for doc_id in batch.replaces:
-            # The old version is in a committed segment: an id is written once per job.
-            self.w.delete_by_term("id", doc_id)
-        if segment is not None:
-            self.built.append(_moved_in(segment, self.config.index_dir))
-        if not last:
-            # Wherever the file boundaries fall: memory, temporary disk and what a crash can
-            # lose stay bounded for any shape of input. Merging waits for the job's end: a
-            # large job would otherwise rewrite its own segments once per tier they climb.
-            self.commit(merge=False)
-            self.w = store.writer(self.ix, self.lock_timeout, self.on_wait)
+        self.writer.written(built, batch.replaces, last)
         self.progress.pending -= len(batch.docs)
         self.progress.tell()
 
-    def commit(
-        self, optimize: bool = False, merge: bool = True, pool: ProcessPoolExecutor | None = None
-    ) -> None:
-        """Commit the built segments with the writer's deletions (see ``store.commit``).
-
-        ``optimize`` with a ``pool`` merges the segments into one per worker, in the workers
-        at once, rather than into one in this process.
-        """
-        added, self.built = self.built, []
-        final = None
-        if optimize and pool is not None:
-            # The writer's segments carry this job's deletions, which the merges drop.
-            final = pipeline.merge_side_by_side(
-                pool, self.config.index_dir, [*self.w.segments, *added]
-            )
-        store.commit(
-            self.w, self.config.index_dir, added, optimize=optimize, merge=merge, final=final
-        )
+    def commit(self, optimize: bool = False, pool: ProcessPoolExecutor | None = None) -> None:
+        """The final commit: ``optimize`` merges a build from nothing (in ``pool``'s workers)."""
+        self.writer.commit(optimize=optimize, pool=pool)
 
     def cancel(self) -> None:
         """Give up the batches and the deletions; the lock is released."""
-        self.existing.close()
-        # Segments built or moved in but not committed are orphans: the next job removes them.
-        self.built = []
-        if self.w.is_closed:  # a commit that failed has already released it
-            return
-        try:
-            self.w.cancel()
-        except OSError:
-            # Closing its files writes too, and fails on a full disk: release the lock anyway.
-            self.w._cleanup_on_error()
+        self.writer.cancel()
 
     def prune(self) -> None:
         """Remove articles whose file this job read without them, or whose file is gone."""
@@ -243,7 +192,7 @@ class Job:
             and (origin in self.read or (origin and not os.path.exists(origin)))
         ]
         for doc_id in gone:
-            self.w.delete_by_term("id", doc_id)
+            self.writer.delete(doc_id)
         self.report.removed.extend(gone)
 
     def remove(self, ids: Sequence[str]) -> None:
@@ -255,7 +204,7 @@ class Job:
             origin = self.existing[doc_id][1]
             if self.library.holds(origin):
                 files.setdefault(origin, []).append(doc_id)
-            self.w.delete_by_term("id", doc_id)
+            self.writer.delete(doc_id)
             self.report.removed.append(doc_id)
         for origin, removed in files.items():
             rel = Path(origin).resolve().relative_to(self.library.root.resolve()).as_posix()
@@ -268,7 +217,7 @@ class Job:
 
     def finish(self) -> None:
         """After the commit: move staged library files into place, delete trashed ones."""
-        self.existing.close()
+        self.writer.close()
         for rel in self.staged:
             self.library.settle(rel)
         for rel in self.trashed:
@@ -285,19 +234,9 @@ def unfinished(library: Library, job: Job) -> Iterator[Source]:
         origin = str(library.path(rel).absolute())
         for doc_id, (_, where) in job.existing.items():
             if where == origin:
-                job.w.delete_by_term("id", doc_id)
+                job.writer.delete(doc_id)
                 job.report.removed.append(doc_id)
         job.trashed.append(rel)
-
-
-def _moved_in(segment: Segment, index_dir: Path) -> Segment:
-    """Move a segment built in the ``.building`` folder into the index folder."""
-    building = index_dir / pipeline.BUILDING
-    prefix = segment.make_filename("")
-    for name in os.listdir(building):
-        if name.startswith(prefix):
-            os.replace(building / name, index_dir / name)
-    return segment
 
 
 def _arrived(source: Source) -> datetime:

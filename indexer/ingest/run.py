@@ -17,8 +17,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
-from indexer.backends import errors
-from indexer.backends.whoosh import store
+from indexer.backends import errors, index_state, open_writer
 from indexer.config import Config
 from indexer.documents import metadata
 from indexer.documents.articles import (
@@ -92,29 +91,24 @@ def run(
     and written in its batch.
     """
     index_dir = config.index_dir
-    if rebuild or not store.index_exists(index_dir):
-        ix = store.create_index(index_dir)
-    else:
-        ix = store.open_index(index_dir)
+    writer = open_writer(index_dir, rebuild, lock_timeout, on_wait)
     library = Library(config.library_dir)
-    job = Job(config, ix, library, lock_timeout, on_wait)
+    job = Job(config, writer, library)
     try:
         fresh = rebuild or not job.existing
         left = list(unfinished(library, job))
         listed = [*left, *sources]
         job.progress = Progress(progress, sum(source.expected() for source in listed))
-        pipeline.clear_building(index_dir)
-        with pipeline.workers_for(ix.schema, size_hint, config.workers) as pool:
+        with pipeline.workers_for(writer.worker_init, size_hint, config.workers) as pool:
             workers = pool._max_workers if pool is not None else 1
             limit = pipeline.batch_bytes(size_hint, workers, config.commit_bytes)
-            batches = pipeline.Batches(
-                index_dir, ix.schema, pool, config.commit_every, limit, job.commit_batch
-            )
+            build = writer.builder(in_worker=pool is not None)
+            batches = pipeline.Batches(build, pool, config.commit_every, limit, job.commit_batch)
             for source in listed:
                 job.take(source, batches)
             batches.finish()
             job.progress.settle()
-            pipeline.remove_building(index_dir)
+            writer.batches_done()
             if prune:
                 job.prune()
             job.remove(remove)
@@ -125,8 +119,7 @@ def run(
             job.commit(optimize=fresh, pool=pool)
     except BaseException as exc:
         job.cancel()
-        store.discard_uncommitted(ix, [index_dir / pipeline.BUILDING])
-        if store.is_disk_full(exc):
+        if errors.is_disk_full(exc):
             raise errors.DiskFull(
                 f"the disk of {index_dir} is full: nothing of this job was kept after its last "
                 "commit, and the index is as that commit left it; free some space and run it "
@@ -222,8 +215,8 @@ def add_paste(config: Config, form: dict[str, str], lock_timeout: float = 30.0) 
 
 def remove_ids(config: Config, ids: Sequence[str], lock_timeout: float = 30.0) -> list[str]:
     """Remove the articles with these ids, and their library copies; return those present."""
-    if not store.index_exists(config.index_dir):
-        store.open_index(config.index_dir)  # raises the clear "no index" error
+    if index_state(config.index_dir) == "missing":
+        raise errors.IndexMissing(errors.no_index(config.index_dir))
     report = run(config, [], remove=ids, lock_timeout=lock_timeout)
     return [i for i in ids if i in report.removed]
 

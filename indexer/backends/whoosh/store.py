@@ -5,7 +5,6 @@ What goes into the index, and when, is ``ingest``'s business; this module only k
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 import shutil
@@ -28,6 +27,7 @@ from indexer.backends.errors import (
     IndexError_,
     IndexMissing,
     IndexVersionError,
+    no_index,
 )
 from indexer.backends.whoosh import merging
 from indexer.backends.whoosh.schema import SCHEMA_VERSION, analysis_fingerprint, build_schema
@@ -36,11 +36,6 @@ META_FILE = "summit-search.json"
 # The writer holds the lock, deletes and commits; documents go into segments of their own
 # (``segments.SegmentBuilder``), so its posting pool stays empty.
 WRITER_LIMIT_MB = 8
-
-
-def is_disk_full(exc: BaseException) -> bool:
-    """True for the errors of a full disk or an exhausted quota."""
-    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
 
 
 def discard_uncommitted(ix: whoosh_index.Index, folders: Sequence[Path] = ()) -> None:
@@ -80,7 +75,7 @@ def index_exists(index_dir: Path) -> bool:
 def open_index(index_dir: Path) -> whoosh_index.Index:
     """Open an existing index, refusing one built by another schema or analyzer version."""
     if not index_exists(index_dir):
-        raise IndexMissing(f"no index at {index_dir}: run `summit-search index` first")
+        raise IndexMissing(no_index(index_dir))
     try:
         meta = json.loads((index_dir / META_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
