@@ -13,15 +13,16 @@ from pathlib import Path
 
 import click
 
-from indexer import ingest, store
-from indexer.check import check_index
+from indexer.backends import errors
+from indexer.backends.whoosh.check import check_index
+from indexer.backends.whoosh.stats import stats as index_stats
 from indexer.config import Config
-from indexer.notices import Notice
-from indexer.results import SearchResult, result_json
-from indexer.search import Library
-from indexer.snippets import Passage
-from indexer.sources import LibraryError
-from indexer.stats import stats as index_stats
+from indexer.ingest import run as ingest
+from indexer.ingest.sources import LibraryError
+from indexer.search.library import Library
+from indexer.search.notices import Notice
+from indexer.search.results import SearchResult, result_json
+from indexer.search.snippets import Passage
 
 INDEX_OPTION = click.option(
     "--index",
@@ -42,7 +43,7 @@ def _library(index_dir: Path | None) -> Library:
     config = config_for(index_dir)
     try:
         return Library(config.index_dir, settings=config.search)
-    except store.IndexError_ as exc:
+    except errors.IndexError_ as exc:
         raise click.ClickException(str(exc)) from exc
 
 
@@ -114,7 +115,7 @@ def run_index(config: Config, paths: list[Path] | None, **kwargs: bool) -> inges
 
     try:
         return ingest.index_sources(config, paths, progress=progress, on_wait=waiting, **kwargs)
-    except (store.IndexError_, LibraryError) as exc:
+    except (errors.IndexError_, LibraryError) as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
         if bar is not None:
@@ -129,7 +130,7 @@ def add(files: tuple[Path, ...], index_dir: Path | None) -> None:
     config = config_for(index_dir)
     try:
         report = ingest.add_files(config, [(f.name, f.read_bytes()) for f in files])
-    except (store.IndexError_, LibraryError) as exc:
+    except (errors.IndexError_, LibraryError) as exc:
         raise click.ClickException(str(exc)) from exc
     for failure in report.failed:
         click.echo(f"failed: {failure.source}: {failure.reason}", err=True)
@@ -184,7 +185,7 @@ def search(
         click.echo(f"did you mean: {result.suggestion}")
 
 
-# The core's notices (indexer.notices) as the command line says them.
+# The core's notices (indexer.search.notices) as the command line says them.
 NOTICES = {
     "not_a_date": "{value} is not a date (try 2024-05)",
     "terms_capped": "only the first {limit} terms were searched",
@@ -253,7 +254,7 @@ def remove(ids: tuple[str, ...], index_dir: Path | None) -> None:
     """Remove the articles with these IDS (and their library copies)."""
     try:
         present = ingest.remove_ids(config_for(index_dir), list(ids))
-    except (store.IndexError_, LibraryError) as exc:
+    except (errors.IndexError_, LibraryError) as exc:
         raise click.ClickException(str(exc)) from exc
     for doc_id in ids:
         click.echo(f"{'removed' if doc_id in present else 'not found'}: {doc_id}")
@@ -268,7 +269,7 @@ def stats(index_dir: Path | None, as_json: bool) -> None:
     """Show what the index holds."""
     try:
         info = index_stats(config_for(index_dir).index_dir)
-    except store.IndexError_ as exc:
+    except errors.IndexError_ as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
         click.echo(json.dumps(info, ensure_ascii=False))
@@ -289,7 +290,7 @@ def check(paths: tuple[Path, ...], index_dir: Path | None) -> None:
     config = config_for(index_dir)
     try:
         report = check_index(config, list(paths) or list(config.source_dirs))
-    except store.IndexError_ as exc:
+    except errors.IndexError_ as exc:
         raise click.ClickException(str(exc)) from exc
     for line in report.lines():
         click.echo(line)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.ranking import Settings
+from indexer.search.ranking import Settings
 
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
 # The environment variables ``Config.from_env`` reads (the web front end reads its own too).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,8 +12,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from indexer import ingest
 from indexer.config import CORPUS_DIR, Config
+from indexer.ingest import run as ingest
+from tests.opensearch.cluster import ENV_VAR, Cluster, start
 from webui import create_app
 
 # The browser tests' server, browser and tab (tests/browser_support.py).
@@ -65,6 +67,24 @@ def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     report = index_paths(index_dir, [CORPUS_DIR, sources])
     assert not report.failed, report.failed
     return index_dir
+
+
+@pytest.fixture(scope="session")
+def opensearch_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    """The OpenSearch test cluster: the one `.ci/run` started, else one of this session's own."""
+    state = os.environ.get(ENV_VAR)
+    if state:
+        shared = Cluster.load(state)
+        try:
+            yield shared
+        finally:
+            shared.release()  # a node a test restarted is this process's child
+        return
+    cluster = start(tmp_path_factory.mktemp("cluster"), nodes=3)
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
 
 
 @pytest.fixture

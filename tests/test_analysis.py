@@ -7,10 +7,10 @@ import unicodedata
 
 import pytest
 
-from indexer.analysis import summit_analyzer
 from indexer.config import CORPUS_DIR
-from indexer.joins import JOIN_MARK as J
-from indexer.normalize import normalize
+from indexer.text.analysis import summit_analyzer
+from indexer.text.joins import JOIN_MARK as J
+from indexer.text.normalize import normalize
 
 ANALYZER = summit_analyzer()
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer.analysis import HangulBigramTokenizer
-from indexer.ranking import Settings
-from indexer.search import Library
+from indexer.search.library import Library
+from indexer.search.ranking import Settings
+from indexer.text.analysis import HangulBigramTokenizer
 from tests.bench import DEFAULT_DATA, cleaning, gen, percentile, quality, speed
 from tests.bench.baselines import BASELINES, JiebaTokenizer
 

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from indexer import bylines
+from indexer.backends.whoosh.stats import stats
 from indexer.config import CORPUS_DIR
-from indexer.documents import Article, load_file, parse_record
-from indexer.search import Library
-from indexer.stats import stats
+from indexer.documents import bylines
+from indexer.documents.articles import Article, load_file, parse_record
+from indexer.search.library import Library
 from tests.conftest import index_paths
 
 S001 = "001_7ad3c6ee62ab7cbe.txt"

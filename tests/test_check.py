@@ -12,9 +12,9 @@ from click.testing import CliRunner, Result
 from conftest import index_paths, make_app
 from whoosh import index as whoosh_index
 
+from indexer.backends.whoosh.store import open_index
 from indexer.cli import main
 from indexer.config import CORPUS_DIR
-from indexer.store import open_index
 
 FIRST = "000_c757f4b4d642b6d7.txt"
 SECOND = "001_7ad3c6ee62ab7cbe.txt"
@@ -135,8 +135,8 @@ def test_a_damaged_segment_is_named_and_the_others_are_read(
 @pytest.mark.filterwarnings("ignore::ResourceWarning")
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_opening_a_damaged_index_says_what_to_do(copy: tuple[Path, Path]) -> None:
-    from indexer.search import Library
-    from indexer.store import IndexCorrupt
+    from indexer.backends.whoosh.store import IndexCorrupt
+    from indexer.search.library import Library
 
     corpus, index = copy
     _, second = two_segments(corpus, index)

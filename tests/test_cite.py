@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from indexer.meta import ArticleMeta
+from indexer.documents.meta import ArticleMeta
 from webui import cite
 
 ACCESSED = date(2026, 12, 1)

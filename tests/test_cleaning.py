@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.cleaning import PAGE, TEXT, is_speaker_line, line_rules, text_kind
-from indexer.documents import Article, load_file
+from indexer.documents.articles import Article, load_file
+from indexer.documents.cleaning import PAGE, TEXT, is_speaker_line, line_rules, text_kind
 
 DATA = Path(__file__).resolve().parent / "data" / "documents"
 TRANSCRIPT = (DATA / "broadcast.txt").read_text(encoding="utf-8")

@@ -13,7 +13,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from indexer.cli import main, passage_text
-from indexer.snippets import Passage
+from indexer.search.snippets import Passage
 
 S002, S003 = "002_4eef7aca86074d55.txt", "003_d2343a382aed7d1a.txt"
 

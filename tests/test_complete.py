@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.jamo import Continuation, compose, continuations, decompose
-from indexer.search import Library
+from indexer.search.library import Library
+from indexer.text.jamo import Continuation, compose, continuations, decompose
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +80,7 @@ def test_earlier_words_are_kept(library: Library) -> None:
 
 def test_stems_and_pieces_are_not_offered(library: Library) -> None:
     # 통하 (the stem of 통해) and 통령 (a piece of 대통령) are index terms, never words.
-    with library.ix.searcher() as s:
+    with library.backend.ix.searcher() as s:
         assert s.doc_frequency("body", "통하") > 0 and s.doc_frequency("body", "통령") > 0
     assert words(library, "ㅌ") == [
         ("투자", 2),

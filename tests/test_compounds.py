@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from conftest import index_paths
 
-from indexer.aliases import spelling_terms
-from indexer.analysis import summit_analyzer
-from indexer.engine import term_postings
-from indexer.joins import JOIN_MARK
-from indexer.search import Library
+from indexer.backends.whoosh.engine import term_postings
+from indexer.search.aliases import spelling_terms
+from indexer.search.library import Library
+from indexer.text.analysis import summit_analyzer
+from indexer.text.joins import JOIN_MARK
 
 ANALYZER = summit_analyzer()
 J = JOIN_MARK  # a join's term: the joined text after the mark
@@ -189,7 +189,7 @@ def test_a_compound_as_typed_ranks_above_it_written_apart(tmp_path: Path) -> Non
     library = Library(tmp_path / "index", aliases_path=tmp_path / "none.txt")
     result = library.search("국제협력")
     assert [h.id for h in result.hits] == ["joined", "apart"]
-    with library.ix.searcher() as s:
+    with library.backend.ix.searcher() as s:
         ids = s.reader().column_reader("id")
         docs = {ids[d]: d for d in range(s.doc_count_all())}
         # A join is no word of its own: 올해 (and its parts 올, 해), 국제, 협력, 크, 늘 are seven
@@ -201,6 +201,6 @@ def test_a_compound_as_typed_ranks_above_it_written_apart(tmp_path: Path) -> Non
         # quarter of the word as written.
         ((leaf, _),) = s.leaf_searchers()
         weight = library.settings.join_weight
-        found, tf = term_postings(leaf.reader(), "body", "국제협력", library.cache, weight)
+        found, tf = term_postings(leaf.reader(), "body", "국제협력", library.backend.cache, weight)
         by_id = dict(zip(found.tolist(), tf.tolist(), strict=True))
         assert (by_id[docs["joined"]], by_id[docs["apart"]], weight) == (2.0, 0.5, 0.25)

@@ -18,14 +18,17 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 def test_ci_runs_the_readme_test_command() -> None:
     command = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()[-1]
-    assert command == "bash .ci/setup --test && .venv/bin/python -m pytest"
+    assert command == (
+        "bash .ci/setup --test && "
+        ".venv/bin/python -m tests.opensearch.cluster run -- .venv/bin/python -m pytest"
+    )
     assert command in README
 
 
 def test_readme_opens_with_the_two_commands() -> None:
     blocks = re.findall(r"```sh\n(.*?)```", README, flags=re.S)
     assert blocks[0].startswith("bash .ci/setup && .venv/bin/summit-search serve")
-    assert blocks[1].startswith("bash .ci/setup --test && .venv/bin/python -m pytest")
+    assert blocks[1].startswith("bash .ci/setup --test && .venv/bin/python -m tests.opensearch")
 
 
 @pytest.mark.parametrize("name", sorted(main.commands))

@@ -1,4 +1,4 @@
-"""indexer.documents: discovery, decoding, body extraction, metadata, JSONL, ids and hashes."""
+"""documents.articles: discovery, decoding, body extraction, metadata, JSONL, ids and hashes."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from indexer import documents
-from indexer.cleaning import clean_lines
-from indexer.discover import discover, iter_documents
-from indexer.documents import Article, Rejected, load_file
-from indexer.extract import parse_html, visible_lines
-from indexer.metadata import derive_title, detect_lang, parse_date
+from indexer.documents import articles as documents
+from indexer.documents.articles import Article, Rejected, load_file
+from indexer.documents.cleaning import clean_lines
+from indexer.documents.extract import parse_html, visible_lines
+from indexer.documents.metadata import derive_title, detect_lang, parse_date
+from indexer.ingest.discover import discover, iter_documents
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

@@ -12,12 +12,14 @@ import pytest
 from conftest import index_paths
 from whoosh import query as Q
 
-from indexer import engine, ingest
+from indexer.backends.whoosh import engine
+from indexer.backends.whoosh.postings import SegmentCache
+from indexer.backends.whoosh.scoring import SummitBM25
 from indexer.config import CORPUS_DIR, Config
-from indexer.notices import Notice
-from indexer.postings import SegmentCache
-from indexer.ranking import Settings, SummitBM25, bm25_idf, min_should_match
-from indexer.search import Library
+from indexer.ingest import run as ingest
+from indexer.search.library import Library
+from indexer.search.notices import Notice
+from indexer.search.ranking import Settings, bm25_idf, min_should_match
 
 ANY = Settings(min_match="1")
 
@@ -74,7 +76,7 @@ def test_scores_are_whooshs_bm25(segmented: Path, text: str) -> None:
     library = Library(segmented, aliases_path=segmented / "none.txt", settings=ANY)
     plan = library.plan(text)
     assert not [p for c in plan.concepts for w in c.words for p in w.pieces if p.parts]
-    with library.ix.searcher(weighting=SummitBM25()) as s:
+    with library.backend.ix.searcher(weighting=SummitBM25()) as s:
         assert len(s.leaf_searchers()) == 3
         units = engine.units_of(plan, ANY, frozenset(s.schema.names()))
         assert all(len(u.spellings) == 1 and len(u.spellings[0]) == 1 for u in units)
@@ -101,7 +103,7 @@ def test_alias_spellings_score_as_one_term(tmp_path: Path) -> None:
     settings = Settings(gram_weight=0.0)
     library = Library(tmp_path / "index", aliases_path=aliases, settings=settings)
     plan = library.plan("앤트로픽")
-    with library.ix.searcher(weighting=SummitBM25()) as s:
+    with library.backend.ix.searcher(weighting=SummitBM25()) as s:
         (body,) = [
             u
             for u in engine.units_of(plan, settings, frozenset(s.schema.names()))
@@ -202,8 +204,8 @@ def test_phrase_counts_and_preference(spaced: Library) -> None:
 
 def test_common_phrase_is_checked_in_the_best_candidates(spaced: Library) -> None:
     plan = spaced.plan('"AI 안전 서약"')
-    with spaced.ix.searcher(weighting=spaced.weighting) as s:
-        found = engine.evaluate(s, plan, spaced.settings, spaced.cache, phrase_checks=3)
+    with spaced.backend.ix.searcher(weighting=spaced.backend.weighting) as s:
+        found = engine.evaluate(s, plan, spaced.settings, spaced.backend.cache, phrase_checks=3)
     assert found.notices == [Notice.of("phrase_capped", phrase="AI 안전 서약", checked=3)]
     # The three best candidates were 'reversed', 'far' and 'apart', which has the phrase;
     # 'joined', which has it too, was not checked.
@@ -244,7 +246,7 @@ def test_bigrams_score_but_never_match_alone(tmp_path: Path) -> None:
     src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
     index_paths(tmp_path / "index", [src])
     library = Library(tmp_path / "index")
-    with library.ix.searcher(weighting=SummitBM25()) as s:
+    with library.backend.ix.searcher(weighting=SummitBM25()) as s:
         units = engine.units_of(
             library.plan("정상회의"), library.settings, frozenset(s.schema.names())
         )
@@ -301,9 +303,9 @@ def test_a_phrase_whatever_the_spacing(spellings: Library, n: int, form: str) ->
 
 def test_excluded_phrase_too_common_to_check(spaced: Library) -> None:
     plan = spaced.plan('기업 -"AI 안전 서약"')
-    with spaced.ix.searcher(weighting=spaced.weighting) as s:
-        exact = engine.evaluate(s, plan, spaced.settings, spaced.cache)
-        bounded = engine.evaluate(s, plan, spaced.settings, spaced.cache, phrase_checks=1)
+    with spaced.backend.ix.searcher(weighting=spaced.backend.weighting) as s:
+        exact = engine.evaluate(s, plan, spaced.settings, spaced.backend.cache)
+        bounded = engine.evaluate(s, plan, spaced.settings, spaced.backend.cache, phrase_checks=1)
         ids = s.reader().column_reader("id")
         assert sorted(ids[int(d)] for d in exact.ids) == ["far"]
     assert exact.notices == []

@@ -13,7 +13,7 @@ import pytest
 from conftest import index_paths, make_app
 from flask.testing import FlaskClient
 
-from indexer.search import Filters, Library
+from indexer.search.library import Filters, Library
 
 # Four articles with a word of their own; two outlets, one article without any, one summit.
 RECORDS = [

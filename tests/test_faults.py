@@ -14,10 +14,12 @@ import pytest
 from click.testing import CliRunner
 from whoosh.filedb import structfile
 
-from indexer import ingest, store
-from indexer.check import check_index
+from indexer.backends import errors
+from indexer.backends.whoosh import store
+from indexer.backends.whoosh.check import check_index
 from indexer.cli import main
 from indexer.config import CORPUS_DIR, Config
+from indexer.ingest import run as ingest
 
 WORDS = [
     "정상회의",
@@ -149,7 +151,7 @@ def test_a_simulated_full_disk_during_a_build_or_its_merge(
     before = store.open_index(config.index_dir).doc_count()
     big = records(tmp_path / "big.jsonl", 1000)
     monkeypatch.setattr(structfile.StructFile, "write", full_after(budget))
-    with pytest.raises(store.DiskFull):
+    with pytest.raises(errors.DiskFull):
         ingest.index_sources(config, [big])
     monkeypatch.undo()
     assert_intact(config, before)

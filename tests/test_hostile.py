@@ -17,9 +17,9 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer import documents
+from indexer.backends.whoosh.store import open_index
 from indexer.cli import main
-from indexer.store import open_index
+from indexer.documents import articles as documents
 from webui.ratelimit import TokenBucket
 
 # A guard against hangs only: Whoosh alone took 26-50 s on `*` and `*a*`. Not 5 s: 64 unknown

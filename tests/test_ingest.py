@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 from conftest import make_app
 
-from indexer import ingest, store
-from indexer.check import check_index
+from indexer.backends.whoosh import store
+from indexer.backends.whoosh.check import check_index
 from indexer.config import CORPUS_DIR, Config
-from indexer.search import Library
-from indexer.sources import Library as SourceLibrary
+from indexer.ingest import run as ingest
+from indexer.ingest.sources import Library as SourceLibrary
+from indexer.search.library import Library
 
 SEEDS = sorted(p.name for p in CORPUS_DIR.glob("0*.txt"))
 UPLOAD = "업로드 기사\n\n서울에서 열린 회의에서 업로드어휘 라는 말이 처음 나왔다.\n"
@@ -208,7 +209,7 @@ def test_a_library_that_cannot_be_written_changes_nothing(tmp_path: Path) -> Non
 UPLOADER = """
 import sys
 from pathlib import Path
-from indexer import ingest
+from indexer.ingest import run as ingest
 from indexer.config import Config
 
 config = Config.at(Path(sys.argv[1]))

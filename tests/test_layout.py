@@ -70,3 +70,53 @@ def test_no_module_reads_the_environment_at_import(path: Path) -> None:
     for cls in (n for n in tree.body if isinstance(n, ast.ClassDef)):
         body = [n for n in cls.body if not isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
         assert not any(_reads_environment(n) for n in body), cls.name
+
+
+# The stages below the query path and what each may import from the product: analysis and
+# documents are pure, so a backend or the search code can use them, never the reverse.
+LAYERS = {
+    "text": {"indexer.config", "indexer.text"},
+    "documents": {"indexer.config", "indexer.text", "indexer.documents"},
+}
+
+
+def _product_imports(path: Path) -> set[str]:
+    """The ``indexer.<package>`` prefixes (or ``indexer.config``) that ``path`` imports."""
+    found = set()
+    for name in imports(path):
+        parts = name.split(".")
+        if parts[0] == "indexer" and len(parts) > 1:
+            found.add(".".join(parts[:2]))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("layer", "path"),
+    [(layer, p) for layer in LAYERS for p in modules(f"indexer/{layer}")],
+    ids=str,
+)
+def test_a_lower_stage_imports_nothing_above_it(layer: str, path: Path) -> None:
+    assert _product_imports(path) - LAYERS[layer] == set()
+
+
+def test_the_stages_are_packages() -> None:
+    found = {p.parent.relative_to(ROOT / "indexer").as_posix() for p in modules("indexer")}
+    assert found == {".", "text", "documents", "ingest", "search", "backends", "backends/whoosh"}
+    assert sorted(p.name for p in (ROOT / "indexer").glob("*.py")) == [
+        "__init__.py",
+        "cli.py",
+        "config.py",
+    ]
+
+
+ENGINES = ("whoosh", "opensearchpy", "indexer.backends.whoosh", "indexer.backends.opensearch")
+
+
+@pytest.mark.parametrize(
+    "path",
+    modules("indexer/search") + modules("webui") + [ROOT / "indexer/backends/base.py"],
+    ids=str,
+)
+def test_search_ingestion_and_the_web_front_end_name_no_engine(path: Path) -> None:
+    named = {name for name in imports(path) if name.startswith(ENGINES)}
+    assert named == set()

@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
-from indexer import ingest, merging
+from indexer.backends.whoosh import merging
+from indexer.backends.whoosh.store import open_index
 from indexer.config import Config
-from indexer.search import Library
-from indexer.store import open_index
+from indexer.ingest import run as ingest
+from indexer.search.library import Library
 
 
 class FakeSegment:

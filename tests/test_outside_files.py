@@ -12,8 +12,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from indexer import korean, pipeline
+from indexer.backends.whoosh.writer import BUILDING
 from indexer.config import CORPUS_DIR, cache_dir
+from indexer.ingest import pipeline
+from indexer.text import korean
 
 
 def test_the_cache_folder_is_the_users() -> None:
@@ -52,4 +54,4 @@ def test_a_build_with_workers_and_a_search_write_nothing_to_the_temporary_folder
     user_dict = korean.compile_userdict(korean.read_userdict(), tmp_path / "expected")
     assert sorted(os.listdir(cache / "summit-search")) == sorted(["jieba.cache", user_dict.name])
     left = [p.relative_to(index).as_posix() for p in index.rglob("*")]
-    assert [p for p in left if p.startswith(pipeline.BUILDING) or p.endswith(".tmp")] == []
+    assert [p for p in left if p.startswith(BUILDING) or p.endswith(".tmp")] == []

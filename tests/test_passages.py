@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import index_paths
 
-from indexer.passages import repeats_title
-from indexer.search import Library
+from indexer.search.library import Library
+from indexer.search.passages import repeats_title
 
 A0, A1 = "000_c757f4b4d642b6d7.txt", "001_7ad3c6ee62ab7cbe.txt"
 

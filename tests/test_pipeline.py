@@ -8,14 +8,20 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 
 import pytest
 from conftest import index_paths
 
-from indexer import pipeline, store
+from indexer.backends.whoosh import store
+from indexer.backends.whoosh.schema import build_schema
+from indexer.backends.whoosh.writer import BUILDING, build_segment, init_worker
 from indexer.config import CORPUS_DIR
-from indexer.schema import build_schema
+from indexer.ingest import pipeline
+
+# What the embedded backend's workers start with.
+WORKER_INIT = (init_worker, (build_schema(),))
 
 ARTICLES = sorted(p for p in CORPUS_DIR.glob("*.txt") if p.name != "aliases.txt")
 
@@ -102,9 +108,10 @@ def test_workers_write_the_same_index(
 
 def test_batches_close_by_count_and_by_size(tmp_path: Path) -> None:
     built: list[tuple[int, list[str], int, bool]] = []
+    (tmp_path / BUILDING).mkdir()
+    build = partial(build_segment, str(tmp_path / BUILDING), schema=build_schema())
     batches = pipeline.Batches(
-        tmp_path,
-        build_schema(),
+        build,
         None,
         3,
         100,
@@ -112,7 +119,6 @@ def test_batches_close_by_count_and_by_size(tmp_path: Path) -> None:
             (seg.doc_count() if seg else 0, b.replaces, b.size, last)
         ),
     )
-    (tmp_path / pipeline.BUILDING).mkdir()
     for n, size in enumerate([10, 10, 10, 90, 20, 5]):
         batches.add({"id": f"d{n}", "body": "정상회의"}, size, "d1" if n == 1 else None)
     batches.finish()
@@ -132,19 +138,21 @@ def test_a_parallel_job_gives_each_worker_two_batches(
 
 
 def test_small_jobs_analyze_in_process() -> None:
-    with pipeline.workers_for(build_schema(), pipeline.PARALLEL_MIN_BYTES - 1, 2) as pool:
+    with pipeline.workers_for(WORKER_INIT, pipeline.PARALLEL_MIN_BYTES - 1, 2) as pool:
         assert pool is None
-    with pipeline.workers_for(build_schema(), pipeline.PARALLEL_MIN_BYTES * 10, 0) as pool:
+    with pipeline.workers_for(WORKER_INIT, pipeline.PARALLEL_MIN_BYTES * 10, 0) as pool:
         assert pool is None
 
 
 CHILD = """
 import sys, time
-from indexer import pipeline
-from indexer.schema import build_schema
+from indexer.ingest import pipeline
+from indexer.backends.whoosh.schema import build_schema
+from indexer.backends.whoosh.writer import init_worker
 
 if __name__ == "__main__":
-    with pipeline.workers_for(build_schema(), pipeline.PARALLEL_MIN_BYTES, 2) as pool:
+    init = (init_worker, (build_schema(),))
+    with pipeline.workers_for(init, pipeline.PARALLEL_MIN_BYTES, 2) as pool:
         # Two tasks at once: the pool starts a second worker only when the first is busy.
         tasks = [pool.submit(time.sleep, 0.5) for _ in "ab"]
         [t.result() for t in tasks]

@@ -1,4 +1,4 @@
-"""Query syntax: the flat scanner and the Whoosh query it builds."""
+"""Query syntax: the flat scanner and the plan it builds."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ from datetime import datetime
 
 import pytest
 
-from indexer.aliases import AliasGroup, parse_aliases
-from indexer.analysis import summit_analyzer
-from indexer.concepts import Node, Word
-from indexer.notices import Notice
-from indexer.query import MAX_TERMS, Item, Plan, build, date_range, scan
+from indexer.search.aliases import AliasGroup, parse_aliases
+from indexer.search.concepts import Node, Word
+from indexer.search.filters import DateSpan
+from indexer.search.notices import Notice
+from indexer.search.query import MAX_TERMS, Item, Plan, build, date_range, scan
+from indexer.text.analysis import summit_analyzer
 
 ANALYZER = summit_analyzer()
 
@@ -108,7 +109,7 @@ def test_filters_from_field_syntax() -> None:
     built = build("outlet:조선비즈 lang:EN published:2024-05 AI", ANALYZER)
     outlet, lang, published = built.filters
     assert (str(outlet), str(lang)) == ("outlet:조선비즈", "lang:en")
-    assert (published.startdate, published.enddate) == (
+    assert (published.start, published.end) == (
         datetime(2024, 5, 1),
         datetime(2024, 5, 31, 23, 59, 59),
     )
@@ -126,8 +127,8 @@ def test_filters_from_field_syntax() -> None:
     ],
 )
 def test_date_range(value: str, start: datetime, end: datetime) -> None:
-    q = date_range(value)
-    assert (q.startdate, q.enddate) == (start, end)
+    span = date_range(value)
+    assert span == DateSpan("published", start, end)
 
 
 @pytest.mark.parametrize("value", ["yesterday", "2024-13", "2024-02-30", "20245"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.snippets import quotable_line
+from indexer.search.snippets import quotable_line
 
 
 @pytest.mark.parametrize(

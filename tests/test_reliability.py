@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 from conftest import index_paths
 
-from indexer import ingest, store
+from indexer.backends.errors import IndexBusy
+from indexer.backends.whoosh import store
+from indexer.backends.whoosh.store import open_index
 from indexer.config import Config
-from indexer.documents import Article
-from indexer.ingest import Source
-from indexer.search import Library
-from indexer.store import IndexBusy, open_index
+from indexer.documents.articles import Article
+from indexer.ingest import run as ingest
+from indexer.ingest.run import Source
+from indexer.search.library import Library
 from tests.bench.corpus import write_corpus
 from tests.bench.soak import soak
 

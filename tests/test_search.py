@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import index_paths
 
-from indexer.notices import Notice
-from indexer.search import Filters, Library
-from indexer.store import IndexMissing
+from indexer.backends.errors import IndexMissing
+from indexer.search.library import Filters, Library
+from indexer.search.notices import Notice
 
 A0, A1, A2, A3, A4 = (
     "000_c757f4b4d642b6d7.txt",

@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 from whoosh.index import Index
 
-from indexer import schema as schema_mod
-from indexer import store
+from indexer.backends.whoosh import schema as schema_mod
+from indexer.backends.whoosh import store
+from indexer.backends.whoosh.merging import merge_segments
+from indexer.backends.whoosh.schema import to_document
+from indexer.backends.whoosh.segments import SegmentBuilder
 from indexer.config import CORPUS_DIR
-from indexer.documents import load_file
-from indexer.merging import merge_segments
-from indexer.schema import to_document
-from indexer.segments import SegmentBuilder
+from indexer.documents.articles import load_file
 
 WORDS = [
     *("정상회의", "인공지능", "안전", "서울", "파리", "선언", "기업", "서약", "연구소", "규범"),

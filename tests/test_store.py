@@ -9,11 +9,15 @@ from pathlib import Path
 import pytest
 from conftest import index_paths
 
-from indexer import documents, ingest, job, store
+from indexer.backends import errors
+from indexer.backends.whoosh import store
+from indexer.backends.whoosh.stats import stats
 from indexer.config import CORPUS_DIR, Config
-from indexer.ingest import remove_ids
-from indexer.search import Library
-from indexer.stats import stats
+from indexer.documents import articles as documents
+from indexer.ingest import job
+from indexer.ingest import run as ingest
+from indexer.ingest.run import remove_ids
+from indexer.search.library import Library
 
 SEEDS = sorted(p.name for p in CORPUS_DIR.glob("*.txt"))
 
@@ -82,7 +86,7 @@ def test_an_index_from_another_version_is_refused(sources: Path, tmp_path: Path)
     index_paths(index, [sources])
     meta = index / store.META_FILE
     meta.write_text(json.dumps({"schema_version": 1, "analysis": "old"}), encoding="utf-8")
-    with pytest.raises(store.IndexVersionError, match=r"index --rebuild"):
+    with pytest.raises(errors.IndexVersionError, match=r"index --rebuild"):
         store.open_index(index)
     # --rebuild replaces it.
     assert len(index_paths(index, [sources], rebuild=True).added) == 4

@@ -16,14 +16,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh.reading import SegmentReader
 
-from indexer import complete
+from indexer.backends.whoosh.lexicon import read_table
+from indexer.backends.whoosh.postings import SegmentCache
+from indexer.backends.whoosh.store import open_index
+from indexer.backends.whoosh.vocabulary import SegmentVocabulary
 from indexer.cli import main
-from indexer.lexicon import read_table
-from indexer.notices import Notice
-from indexer.postings import SegmentCache
-from indexer.search import Library
-from indexer.store import open_index
-from indexer.vocabulary import SegmentVocabulary, prefix_span
+from indexer.search import complete
+from indexer.search.library import Library
+from indexer.search.notices import Notice
+from indexer.search.vocabulary import prefix_span
 
 TEXT_FIELDS = ("title", "body", "author", "title_grams", "body_grams")
 # A purpose-built collection: 북한 and 북 apart, 서약 and words ending in 서, 미-words with and
@@ -129,8 +130,8 @@ def test_stored_fields_read_with_kept_offsets_are_whooshs(segmented: Path) -> No
         expected = [s.stored_fields(d) for d in range(s.doc_count_all())]
     kinds = []
     for _ in range(3):  # the first search keeps each segment's offsets, the next ones use them
-        with library.ix.searcher() as s:
-            library.vocabulary(s)
+        with library.backend.ix.searcher() as s:
+            SegmentVocabulary(s, library.backend.cache)
             assert [s.stored_fields(d) for d in range(s.doc_count_all())] == expected
             kinds.append(
                 {
@@ -178,15 +179,15 @@ def test_most_used_is_exact_over_segments(segmented: Path) -> None:
 def test_the_tables_of_segments_gone_are_let_go(writable_index: Path) -> None:
     library = Library(writable_index)
     assert [c.word for c in library.complete("정상회")] == ["정상회의"]
-    read = dict(library.cache.tables)
+    read = dict(library.backend.cache.tables)
     library.search("정상회의")  # the same segments: the same tables, not read again
-    assert read and all(library.cache.tables[key] is table for key, table in read.items())
-    before = {sid for sid, _ in library.cache.tables}
+    assert read and all(library.backend.cache.tables[key] is table for key, table in read.items())
+    before = {sid for sid, _ in library.backend.cache.tables}
     rows = write_jsonl(writable_index.parent / "x.jsonl", {"x": "정상회담이 열렸다."})
     index_paths(writable_index, [rows], rebuild=True)  # every segment is new
     assert [c.word for c in library.complete("정상회")] == ["정상회담"]
-    after = {sid for sid, _ in library.cache.tables}
-    with library.ix.searcher() as s:
+    after = {sid for sid, _ in library.backend.cache.tables}
+    with library.backend.ix.searcher() as s:
         live = {leaf.reader().segment().segment_id() for leaf, _ in s.leaf_searchers()}
     assert after == live and not after & before
 
@@ -329,8 +330,8 @@ def test_a_short_prefix_looks_at_a_bounded_number_of_terms(
     wordy: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     counted = Counted(monkeypatch)
-    with wordy.ix.searcher() as s:
-        vocabulary = wordy.vocabulary(s)
+    with wordy.backend.ix.searcher() as s:
+        vocabulary = SegmentVocabulary(s, wordy.backend.cache)
         every = list(wordy.completer.candidates(vocabulary, vocabulary.texts, "cb", 0))
     assert len(every) == complete.MAX_TERMS
     assert counted.terms == complete.MAX_TERMS

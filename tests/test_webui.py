@@ -13,7 +13,7 @@ import pytest
 from conftest import SCRIPT, SCRIPT_QUERY, make_app
 from flask.testing import FlaskClient
 
-from indexer.search import Library
+from indexer.search.library import Library
 from webui import create_app
 
 S000 = "000_c757f4b4d642b6d7.txt"
@@ -747,9 +747,9 @@ def test_serve_rebuilds_an_index_of_another_version_keeping_uploads(
 
     from click.testing import CliRunner
 
-    from indexer import store
+    from indexer.backends.whoosh import store
     from indexer.config import Config
-    from indexer.ingest import add_files
+    from indexer.ingest.run import add_files
     from webui.cli import main
 
     folder = tmp_path / "folder"

@@ -14,8 +14,8 @@ from conftest import ADMIN_TOKEN, SCRIPT, make_app
 from flask import Flask
 from flask.testing import FlaskClient
 
-from indexer.ingest import IndexReport
-from indexer.sources import safe_name
+from indexer.ingest.run import IndexReport
+from indexer.ingest.sources import safe_name
 from webui import jobs
 
 EN = {"Accept-Language": "en"}

@@ -15,9 +15,9 @@ from conftest import ADMIN_TOKEN, index_paths, make_app
 from flask.testing import FlaskClient
 from test_webui_admin import EN, csrf, login
 
-from indexer.catalog import list_articles
-from indexer.results import Filters
-from indexer.search import Library
+from indexer.search.catalog import list_articles
+from indexer.search.library import Library
+from indexer.search.results import Filters
 from webui import admin as admin_views
 
 KO = {"Accept-Language": "ko"}

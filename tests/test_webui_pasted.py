@@ -15,8 +15,8 @@ from conftest import index_paths, make_app
 from flask.testing import FlaskClient
 from test_webui_admin import csrf, login
 
-from indexer import ingest
 from indexer.config import Config
+from indexer.ingest import run as ingest
 
 KO = {"Accept-Language": "ko"}
 EN = {"Accept-Language": "en"}

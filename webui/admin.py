@@ -19,12 +19,12 @@ from flask import (
     url_for,
 )
 
-from indexer.catalog import Entry, find_entry, list_articles
-from indexer.ingest import IndexReport, add_files, add_paste, remove_ids
-from indexer.removal import removal_step, same_file_ids, source_holds
-from indexer.results import Filters
-from indexer.sources import ORIGINS, LibraryError
-from indexer.store import IndexError_
+from indexer.backends.errors import IndexError_
+from indexer.ingest.removal import removal_step, same_file_ids, source_holds
+from indexer.ingest.run import IndexReport, add_files, add_paste, remove_ids
+from indexer.ingest.sources import ORIGINS, LibraryError
+from indexer.search.catalog import Entry, find_entry, list_articles
+from indexer.search.results import Filters
 from webui import i18n
 from webui.csrf import FIELD as CSRF_FIELD
 from webui.jobs import get_job
@@ -61,7 +61,7 @@ def admin_required(view: Any) -> Any:
 
 def _page(report: IndexReport | None = None, error: str = "", status: int = 200) -> Any:
     try:
-        count = get_library().ix.doc_count()
+        count = get_library().article_count()
     except IndexError_:
         count = None
     return render_template(

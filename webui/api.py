@@ -9,9 +9,9 @@ from xml.sax.saxutils import quoteattr
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
 
-from indexer.complete import Completion
-from indexer.results import article_json, result_json
-from indexer.store import IndexError_
+from indexer.backends.errors import IndexError_
+from indexer.search.complete import Completion
+from indexer.search.results import article_json, result_json
 from webui import i18n
 from webui.library import get_library
 from webui.openapi import describe

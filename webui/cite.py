@@ -14,7 +14,7 @@ from datetime import date
 
 from markupsafe import Markup, escape
 
-from indexer.meta import ArticleMeta
+from indexer.documents.meta import ArticleMeta
 
 FORMATS = ("plain", "markdown", "bibtex", "ris", "csl")
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
+from indexer.backends import index_state
 from indexer.cli import INDEX_OPTION, config_for, main, run_index
-from indexer.store import IndexVersionError, index_exists, open_index
 
 __all__ = ["main"]
 
@@ -30,14 +30,12 @@ def serve(index_dir: Path | None, host: str, port: int, workers: int | None) -> 
     config = config_for(index_dir)
 
     def build_if_missing() -> None:
-        if not index_exists(config.index_dir):
+        state = index_state(config.index_dir)
+        if state == "missing":
             click.echo(f"no index at {config.index_dir}; building it from the sources", err=True)
             report = run_index(config, None)
             click.echo(f"{config.index_dir}: {report.summary()}", err=True)
-            return
-        try:
-            open_index(config.index_dir)
-        except IndexVersionError:
+        elif state == "outdated":
             # Safe: uploads and pastes are files in the library, which a rebuild reads too.
             click.echo(
                 f"{config.index_dir} was built by another version; rebuilding it from the "

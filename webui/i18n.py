@@ -7,11 +7,10 @@ import re
 from flask import Flask, g, request
 from markupsafe import Markup, escape
 
-from indexer import summits
-from indexer.facets import UNKNOWN
-from indexer.notices import Notice
-from indexer.results import SearchResult
-from indexer.store import IndexError_
+from indexer.backends.errors import IndexError_
+from indexer.documents import summits
+from indexer.search.notices import Notice
+from indexer.search.results import UNKNOWN, SearchResult
 from webui.strings import LANGUAGE_NAMES, STRINGS
 
 LANGUAGES = ("ko", "en")

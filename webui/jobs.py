@@ -20,9 +20,9 @@ from typing import IO, Any
 
 from flask import Flask, current_app
 
+from indexer.backends.errors import IndexError_
 from indexer.config import Config
-from indexer.ingest import index_sources
-from indexer.store import IndexError_
+from indexer.ingest.run import index_sources
 
 _KEY = "summit_search.reindex"
 STATE_FILE = ".reindex.json"

@@ -7,9 +7,9 @@ import threading
 from flask import Flask, current_app, jsonify, render_template, request
 from werkzeug.wrappers import Response
 
+from indexer.backends.errors import IndexError_
 from indexer.config import Config
-from indexer.search import Library
-from indexer.store import IndexError_
+from indexer.search.library import Library
 from webui import i18n
 
 _KEY = "summit_search.library"

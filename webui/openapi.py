@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from indexer.search import FACETS, MATCHES, SORTS
+from indexer.search.library import FACETS, MATCHES, SORTS
 from webui.params import MAX_LIMIT, MAX_PAGE, MAX_QUERY, MAX_REQUEST_LINE
 
 STRING = {"type": "string"}

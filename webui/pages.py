@@ -20,10 +20,10 @@ from flask import (
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Response
 
-from indexer.meta import ArticleMeta
-from indexer.results import ArticleView, Hit, Paragraph, SearchResult
-from indexer.search import FACETS
-from indexer.store import IndexError_
+from indexer.backends.errors import IndexError_
+from indexer.documents.meta import ArticleMeta
+from indexer.search.library import FACETS
+from indexer.search.results import ArticleView, Hit, Paragraph, SearchResult
 from webui import cite, i18n
 from webui.library import get_library
 from webui.params import SearchParams, page_window

@@ -8,7 +8,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from indexer.search import FACETS, MATCHES, NO_FILTERS, SORTS, Filters
+from indexer.search.library import FACETS, MATCHES, NO_FILTERS, SORTS, Filters
 
 MAX_QUERY = 1000
 # Whoosh collects page * pagesize hits to show one page; deeper pages are not useful anyway.

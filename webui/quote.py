@@ -7,7 +7,7 @@ from datetime import date
 from urllib.parse import quote as percent
 from urllib.parse import urlsplit
 
-from indexer.meta import ArticleMeta
+from indexer.documents.meta import ArticleMeta
 from webui import cite
 
 # Text fragments longer than this are given as textStart,textEnd so a small difference in

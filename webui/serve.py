@@ -25,7 +25,7 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.http import errors
 from gunicorn.workers.gthread import ThreadWorker
 
-from indexer.store import IndexError_
+from indexer.backends.errors import IndexError_
 from webui import create_app
 from webui.library import get_library
 from webui.params import MAX_REQUEST_LINE

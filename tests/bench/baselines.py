@@ -13,9 +13,9 @@ from pathlib import Path
 from whoosh.analysis import Analyzer, LowercaseFilter, StandardAnalyzer
 from whoosh.fields import Schema
 
-from indexer.analysis import OffsetTokenizer, bigram_analyzer, chinese_segmenter
-from indexer.schema import GRAM_FIELDS, build_schema
-from indexer.store import create_index
+from indexer.backends.whoosh.schema import GRAM_FIELDS, build_schema
+from indexer.backends.whoosh.store import create_index
+from indexer.text.analysis import OffsetTokenizer, bigram_analyzer, chinese_segmenter
 
 TEXT_FIELDS = ("title", "body", "author")
 

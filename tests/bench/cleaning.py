@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.documents import record_rules
+from indexer.documents.articles import record_rules
 from tests.bench import DEFAULT_DATA
 
 COLLECTIONS = ("korquad-dev", "news-dev")

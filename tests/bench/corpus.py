@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.config import CORPUS_DIR
-from indexer.documents import Article, load_file
+from indexer.documents.articles import Article, load_file
 
 # The dev collection beside the repository, used when present for more varied text.
 DEV_CORPUS = CORPUS_DIR.parent.parent / "shared" / "data" / "news-dev" / "corpus.jsonl"

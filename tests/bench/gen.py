@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.documents import Article, load_file
+from indexer.documents.articles import Article, load_file
 from tests.bench import DEFAULT_DATA, REPO_ROOT
 
 SEEDS_DIR = REPO_ROOT / "corpus"

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from http.cookiejar import CookieJar
 from pathlib import Path
 
-from indexer.store import index_exists, open_index
+from indexer.backends.whoosh.store import index_exists, open_index
 from tests.bench import summit_command
 from tests.bench.corpus import write_corpus
 

@@ -23,9 +23,9 @@ from ir_measures import RR, R, nDCG
 from whoosh.analysis import Analyzer
 
 from indexer.config import Config
-from indexer.ingest import index_sources
-from indexer.ranking import Settings
-from indexer.search import Library
+from indexer.ingest.run import index_sources
+from indexer.search.library import Library
+from indexer.search.ranking import Settings
 from tests.bench import DEFAULT_DATA, read_tsv
 from tests.bench.baselines import BASELINES, create_baseline_index
 

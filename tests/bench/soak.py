@@ -31,9 +31,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.check import check_index
+from indexer.backends.whoosh.check import check_index
+from indexer.backends.whoosh.store import index_exists, open_index
 from indexer.config import Config
-from indexer.store import index_exists, open_index
 from tests.bench import summit_command
 from tests.bench.corpus import Generated, write_corpus
 

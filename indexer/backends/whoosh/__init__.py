@@ -1,0 +1,1 @@
+"""The embedded Whoosh store: schema, segments, merges, the numpy engine."""

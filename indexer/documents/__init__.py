@@ -1,0 +1,1 @@
+"""Bytes to Article: decoding, HTML extraction, cleaning, metadata, bylines."""

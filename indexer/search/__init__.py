@@ -1,0 +1,1 @@
+"""Query to plan to results: concepts, aliases, tiers, snippets, notices."""
