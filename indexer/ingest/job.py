@@ -66,7 +66,7 @@ class Source:
     # The fields given with an upload, kept in the library's metadata.json for the file.
     details: dict[str, object] | None = None
     # How many articles (and refusals) ``items`` holds, when it is read only as the job takes
-    # it (``documents.expected_items``); None: count the items.
+    # it (``articles.expected_items``); None: count the items.
     count: int | None = None
 
     def expected(self) -> int:

@@ -1,0 +1,1 @@
+"""The cluster backend: an OpenSearch index holding the terms the product's analyzer made."""
