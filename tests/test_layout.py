@@ -101,7 +101,16 @@ def test_a_lower_stage_imports_nothing_above_it(layer: str, path: Path) -> None:
 
 def test_the_stages_are_packages() -> None:
     found = {p.parent.relative_to(ROOT / "indexer").as_posix() for p in modules("indexer")}
-    assert found == {".", "text", "documents", "ingest", "search", "backends", "backends/whoosh"}
+    assert found == {
+        ".",
+        "text",
+        "documents",
+        "ingest",
+        "search",
+        "backends",
+        "backends/whoosh",
+        "backends/opensearch",
+    }
     assert sorted(p.name for p in (ROOT / "indexer").glob("*.py")) == [
         "__init__.py",
         "cli.py",
