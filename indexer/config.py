@@ -51,6 +51,22 @@ def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
 
 
 @dataclass(frozen=True)
+class ClusterSettings:
+    """An OpenSearch cluster to keep the index in, instead of the folder ``index_dir``."""
+
+    # One or more node addresses (``http://host:9200``).
+    hosts: tuple[str, ...]
+    # The alias searches read; each build writes an index of its own behind it.
+    index: str = "summit-search"
+    shards: int = 2
+    replicas: int = 1
+    # Basic authentication, and whether to check the nodes' TLS certificates.
+    username: str = ""
+    password: str = ""
+    verify_certs: bool = True
+
+
+@dataclass(frozen=True)
 class Config:
     """Where the index and the source library live, what to index, and how."""
 
@@ -69,6 +85,15 @@ class Config:
     workers: int = field(default_factory=default_workers)
     # How queries are matched and weighed.
     search: Settings = field(default_factory=Settings)
+    # A cluster to write the index to; None keeps it in ``index_dir`` (embedded Whoosh).
+    cluster: ClusterSettings | None = None
+
+    @property
+    def where(self) -> str:
+        """The index as a user names it: its folder, or the cluster's alias."""
+        if self.cluster is not None:
+            return f"{self.cluster.index} on {', '.join(self.cluster.hosts)}"
+        return str(self.index_dir)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Config:

@@ -194,7 +194,7 @@ def test_a_compound_as_typed_ranks_above_it_written_apart(tmp_path: Path) -> Non
         docs = {ids[d]: d for d in range(s.doc_count_all())}
         # A join is no word of its own: 올해 (and its parts 올, 해), 국제, 협력, 크, 늘 are seven
         # in the apart article; 올해 (올, 해), 국제협력 (국제, 협력), 크, 늘 eight in the other.
-        # The body indexes the lead twice (``schema.body_for_index``).
+        # The body indexes the lead twice (``lead.body_for_index``).
         lengths = {i: s.doc_field_length(d, "body") for i, d in docs.items()}
         assert (lengths["apart"], lengths["joined"]) == (14, 16)
         # What BM25 reads as the term's frequency (the lead twice, again): a join counts a

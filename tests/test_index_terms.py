@@ -10,11 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh import fields
 
-from indexer.backends.whoosh.schema import SummitText, body_for_index, build_schema
+from indexer.backends.whoosh.schema import SummitText, build_schema
 from indexer.config import CORPUS_DIR
 from indexer.documents.articles import load_file
 from indexer.text.analysis import index_terms, summit_analyzer
 from indexer.text.joins import JOIN_MARK
+from indexer.text.lead import body_for_index
 from indexer.text.normalize import Normalized, _joins_previous, normalize
 
 SCHEMA = build_schema()

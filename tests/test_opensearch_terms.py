@@ -9,10 +9,10 @@ from opensearchpy import OpenSearch
 
 from indexer.backends.opensearch.encode import encode, encode_field
 from indexer.backends.opensearch.mapping import index_body
-from indexer.backends.whoosh.schema import body_for_index
 from indexer.config import CORPUS_DIR
 from indexer.documents.articles import Article, load_file
 from indexer.text.analysis import bigram_analyzer, index_terms, summit_analyzer
+from indexer.text.lead import body_for_index
 from tests.opensearch.cluster import Cluster
 
 ANALYZER = summit_analyzer()

@@ -30,7 +30,7 @@ def serve(index_dir: Path | None, host: str, port: int, workers: int | None) -> 
     config = config_for(index_dir)
 
     def build_if_missing() -> None:
-        state = index_state(config.index_dir)
+        state = index_state(config)
         if state == "missing":
             click.echo(f"no index at {config.index_dir}; building it from the sources", err=True)
             report = run_index(config, None)

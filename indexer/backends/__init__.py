@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from indexer.backends.base import Backend, Writer
+from indexer.config import Config
 
 
 def open_backend(index_dir: Path) -> Backend:
@@ -16,31 +17,40 @@ def open_backend(index_dir: Path) -> Backend:
     return WhooshBackend(index_dir)
 
 
-def index_state(index_dir: Path) -> str:
-    """Whether the embedded index in ``index_dir`` is ``missing``, ``outdated`` or ``ready``."""
+def index_state(config: Config) -> str:
+    """Whether the index ``config`` names is ``missing``, ``outdated`` or ``ready``."""
     from indexer.backends.errors import IndexVersionError
+
+    if config.cluster is not None:
+        from indexer.backends.opensearch.writer import cluster_state
+
+        return cluster_state(config.cluster)
     from indexer.backends.whoosh.store import index_exists, open_index
 
-    if not index_exists(index_dir):
+    if not index_exists(config.index_dir):
         return "missing"
     try:
-        open_index(index_dir)
+        open_index(config.index_dir)
     except IndexVersionError:
         return "outdated"
     return "ready"
 
 
 def open_writer(
-    index_dir: Path,
+    config: Config,
     rebuild: bool = False,
     lock_timeout: float = 30.0,
     on_wait: Callable[[str], None] | None = None,
 ) -> Writer:
-    """One job's writer over the embedded index in ``index_dir``, holding its write lock.
+    """One job's writer: over the cluster ``config.cluster`` names, else the embedded index.
 
-    ``rebuild`` starts from an empty index; a second writer waits up to ``lock_timeout``
-    seconds for the lock, telling ``on_wait`` why.
+    ``rebuild`` starts from an empty index; a second writer of the embedded index waits up to
+    ``lock_timeout`` seconds for its lock, telling ``on_wait`` why.
     """
+    if config.cluster is not None:
+        from indexer.backends.opensearch.writer import OpenSearchWriter
+
+        return OpenSearchWriter(config.cluster, rebuild)
     from indexer.backends.whoosh.writer import WhooshWriter
 
-    return WhooshWriter(index_dir, rebuild, lock_timeout, on_wait)
+    return WhooshWriter(config.index_dir, rebuild, lock_timeout, on_wait)

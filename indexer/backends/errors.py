@@ -50,6 +50,6 @@ def is_disk_full(exc: BaseException) -> bool:
     return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
 
 
-def no_index(index_dir: Path) -> str:
-    """What to say when there is no index at ``index_dir``."""
+def no_index(index_dir: Path | str) -> str:
+    """What to say when there is no index at ``index_dir`` (a folder or a cluster's alias)."""
     return f"no index at {index_dir}: run `summit-search index` first"

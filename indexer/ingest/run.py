@@ -91,7 +91,7 @@ def run(
     and written in its batch.
     """
     index_dir = config.index_dir
-    writer = open_writer(index_dir, rebuild, lock_timeout, on_wait)
+    writer = open_writer(config, rebuild, lock_timeout, on_wait)
     library = Library(config.library_dir)
     job = Job(config, writer, library)
     try:
@@ -215,8 +215,8 @@ def add_paste(config: Config, form: dict[str, str], lock_timeout: float = 30.0) 
 
 def remove_ids(config: Config, ids: Sequence[str], lock_timeout: float = 30.0) -> list[str]:
     """Remove the articles with these ids, and their library copies; return those present."""
-    if index_state(config.index_dir) == "missing":
-        raise errors.IndexMissing(errors.no_index(config.index_dir))
+    if index_state(config) == "missing":
+        raise errors.IndexMissing(errors.no_index(config.where))
     report = run(config, [], remove=ids, lock_timeout=lock_timeout)
     return [i for i in ids if i in report.removed]
 

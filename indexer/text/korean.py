@@ -115,7 +115,7 @@ def _load_model() -> mecab_ko.Model:
 
     About 100 MB of dictionaries, mapped, shared by every thread; the user dictionary is read
     once, so the same text analyzes the same way for the life of the process (an index built
-    with another user dictionary is refused: ``schema.analysis_fingerprint``).
+    with another user dictionary is refused: ``analysis_fingerprint``).
     """
     userdic = compile_userdict(read_userdict())
     return mecab_ko.Model(f'-u "{userdic}" {_NODE_FORMAT} {_EOS_FORMAT}')
@@ -144,3 +144,8 @@ def analyze(text: str) -> list[Morpheme]:
             continue
         out.append(Morpheme._make(parts))
     return out
+
+
+def analysis_fingerprint() -> str:
+    """Hash of what decides how text is analyzed, beyond the code: the user dictionary."""
+    return hashlib.sha256(USERDICT.read_bytes()).hexdigest()[:16]

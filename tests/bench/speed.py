@@ -28,12 +28,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from indexer.backends.whoosh import store
-from indexer.backends.whoosh.schema import SummitText, body_for_index, build_schema
+from indexer.backends.whoosh.schema import SummitText, build_schema
 from indexer.config import Config
 from indexer.ingest.run import add_files, index_sources
 from indexer.search.library import Library
 from indexer.text.analysis import summit_analyzer
 from indexer.text.jamo import CHO, decompose
+from indexer.text.lead import body_for_index
 from tests.bench import DEFAULT_DATA, gen, percentile, read_tsv
 from tests.bench.reference import ratio, reference_ms
 from tests.bench.serving import first_search

@@ -13,6 +13,11 @@ from typing import Any
 
 from indexer.backends.opensearch.encode import GAP, SAME_POSITION
 from indexer.search.ranking import K1, B
+from indexer.text.korean import analysis_fingerprint
+
+# Bump when the mapping, the encoding or what a document gives it changes: an index built
+# with another version is refused with a message asking for `summit-search index --rebuild`.
+MAPPING_VERSION = 1
 
 # Analyzed fields: each one's terms are the product analyzer's, sent encoded.
 TEXT_FIELDS = ("title", "body", "author", "title_grams", "body_grams")
@@ -21,6 +26,13 @@ EXACT_FIELDS = ("id", "outlet", "lang", "summit", "origin", "source", "content_h
 DATE_FIELDS = ("published", "added")
 # Stored for the pages (``_source``), not searched.
 STORED_FIELDS = ("stored_title", "stored_body", "raw", "url", "author_name")
+# Several values each (an article may be in two languages).
+LIST_FIELDS = ("lang", "summit")
+
+
+def version_meta() -> dict[str, object]:
+    """What the mapping's ``_meta`` records of the version that built the index."""
+    return {"schema_version": MAPPING_VERSION, "analysis": analysis_fingerprint()}
 
 
 def index_body(shards: int = 2, replicas: int = 1) -> dict[str, Any]:

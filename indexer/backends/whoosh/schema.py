@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import datetime
@@ -14,7 +13,7 @@ from whoosh.system import pack_uint
 from indexer.documents.articles import Article
 from indexer.text.analysis import bigram_analyzer, index_terms, summit_analyzer
 from indexer.text.joins import JOIN_MARK
-from indexer.text.korean import USERDICT
+from indexer.text.lead import body_for_index
 
 # Bump when fields, their options or the analysis change, or what a document gives them (7:
 # outlets and authors read from bylines; 8: adjacent nouns joined; 9: the analyzer's classes,
@@ -29,36 +28,8 @@ Posting = tuple[str, int, float, bytes]
 QUERY_FIELDS = ("title", "body", "outlet", "author", "lang", "summit", "published", "id")
 
 
-def analysis_fingerprint() -> str:
-    """Hash of what decides how text is analyzed, beyond the code: the user dictionary."""
-    return hashlib.sha256(USERDICT.read_bytes()).hexdigest()[:16]
-
-
-LEAD_CHARS = 300
 # Text field -> the field that indexes the same text as Hangul bigrams (see bigram_analyzer).
 GRAM_FIELDS = {"title": "title_grams", "body": "body_grams"}
-
-
-def body_for_index(body: str) -> str:
-    """What the body field indexes: the lead twice, then the body.
-
-    News puts the story's key words in its first sentences. Counting them twice did as well as
-    a separate lead field on the dev collections (MRR@10 0.947 / 0.839 against 0.940 / 0.849
-    for korquad / news) at less than half the query time, since a query then searches two
-    fields instead of three.
-    """
-    return f"{lead_of(body)}\n{body}"
-
-
-def lead_of(body: str) -> str:
-    """The start of the body up to the first sentence end after LEAD_CHARS characters."""
-    if len(body) <= LEAD_CHARS:
-        return body
-    cut = min(
-        (i for i in (body.find(". ", LEAD_CHARS), body.find("다.", LEAD_CHARS)) if i >= 0),
-        default=LEAD_CHARS,
-    )
-    return body[: cut + 2]
 
 
 class SummitPositions(formats.Positions):

@@ -30,7 +30,8 @@ from indexer.backends.errors import (
     no_index,
 )
 from indexer.backends.whoosh import merging
-from indexer.backends.whoosh.schema import SCHEMA_VERSION, analysis_fingerprint, build_schema
+from indexer.backends.whoosh.schema import SCHEMA_VERSION, build_schema
+from indexer.text.korean import analysis_fingerprint
 
 META_FILE = "summit-search.json"
 # The writer holds the lock, deletes and commits; documents go into segments of their own

@@ -1,0 +1,224 @@
+"""One job's writes to the cluster: batches encoded in the workers, sent in bulk, one refresh.
+
+The index lives behind an alias (``ClusterSettings.index``). A job adds to the index the alias
+points at; a rebuild, or the first job, writes a new index (``<alias>-<time>``) and moves the
+alias to it at the final commit, deleting the old one, so searches see the old index whole
+until the new one is whole. The index refreshes only when a job commits
+(``refresh_interval`` -1): a failed rebuild leaves the old index as it was, and its own is
+deleted; a failed job of another kind leaves what it sent, which the next commit shows (those
+articles came from files a rerun reads again). Bulk requests retry what the cluster refuses
+for load (429) with a growing pause; the client retries a request on another node when one
+dies.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime
+from typing import Any
+
+from opensearchpy import OpenSearch, helpers
+
+from indexer.backends.errors import IndexVersionError
+from indexer.backends.opensearch.client import connect, live_index
+from indexer.backends.opensearch.encode import encode_field
+from indexer.backends.opensearch.mapping import index_body, version_meta
+from indexer.config import ClusterSettings
+from indexer.documents.articles import Article
+from indexer.text.analysis import bigram_analyzer, summit_analyzer
+from indexer.text.lead import body_for_index
+
+# Documents per bulk request: about 5 MB of encoded terms for news articles.
+BULK_DOCS = 500
+# Retries of a bulk item the cluster refused for load, the first pause (doubling each time).
+BULK_RETRIES = 6
+BULK_BACKOFF = 0.5
+
+
+class ClusterExisting:
+    """What the index holds, id -> (content hash, origin file): read whole on first use."""
+
+    def __init__(self, client: OpenSearch, index: str | None) -> None:
+        self.client, self.index = client, index
+        self._all: dict[str, tuple[str, str]] | None = None
+
+    def _read(self) -> dict[str, tuple[str, str]]:
+        if self._all is None:
+            self._all = {}
+            if self.index is not None:
+                query = {"_source": ["content_hash", "source"], "query": {"match_all": {}}}
+                for hit in helpers.scan(self.client, query=query, index=self.index, size=2000):
+                    src = hit["_source"]
+                    self._all[hit["_id"]] = (src.get("content_hash", ""), src.get("source", ""))
+        return self._all
+
+    def get(self, doc_id: str) -> tuple[str, str] | None:
+        """The content hash and origin of ``doc_id``, or None."""
+        return self._read().get(doc_id)
+
+    def __getitem__(self, doc_id: str) -> tuple[str, str]:
+        return self._read()[doc_id]
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._read()
+
+    def __len__(self) -> int:
+        return len(self._read())
+
+    def items(self) -> Iterable[tuple[str, tuple[str, str]]]:
+        """Every indexed id with its hash and origin."""
+        return list(self._read().items())
+
+    def close(self) -> None:
+        """Nothing is held open."""
+
+
+def init_worker() -> None:
+    """An analysis worker needs nothing beyond the analyzers it builds on first use."""
+
+
+def encode_batch(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The batch's documents with their analyzed fields replaced by the encoded terms."""
+    words, grams = summit_analyzer(), bigram_analyzer()
+    out = []
+    for doc in docs:
+        encoded = dict(doc)
+        for name in ("title", "body", "author"):
+            encoded[name] = encode_field(words, doc.get(name) or "")
+        for name, source in (("title_grams", "title"), ("body_grams", "body")):
+            encoded[name] = encode_field(grams, doc.get(source) or "")
+        out.append(encoded)
+    return out
+
+
+class OpenSearchWriter:
+    """The write session of one job over the index behind ``settings.index``."""
+
+    def __init__(
+        self,
+        settings: ClusterSettings,
+        rebuild: bool,
+        client: OpenSearch | None = None,
+    ) -> None:
+        self.settings = settings
+        self.client = client or connect(settings)
+        self.alias = settings.index
+        self.live = live_index(self.client, self.alias)
+        if self.live is not None and not rebuild:
+            _check_version(self.client, self.live)
+            self.target, self.fresh = self.live, False
+        else:
+            self.target, self.fresh = f"{self.alias}-{time.strftime('%Y%m%d%H%M%S')}", True
+            body = index_body(settings.shards, settings.replicas)
+            body["settings"]["index"]["refresh_interval"] = "-1"
+            body["mappings"]["_meta"] = version_meta()
+            self.client.indices.create(index=self.target, body=body)
+        self.existing = ClusterExisting(self.client, None if self.fresh else self.target)
+        self.deletes: list[str] = []
+
+    worker_init: tuple[Callable[..., None], tuple[object, ...]] = (init_worker, ())
+
+    def document(self, article: Article, origin: str, kind: str, added: datetime) -> dict:
+        """The document of ``article``: what is searched (analyzed in the batch), what is shown."""
+        doc: dict[str, Any] = {
+            "id": article.id,
+            # A title derived from the first sentence is shown but not indexed, as embedded.
+            "title": "" if article.title_derived else article.title,
+            "stored_title": article.title,
+            "body": body_for_index(article.body),
+            "stored_body": article.body,
+            "raw": article.raw,
+            "outlet": article.outlet,
+            "author": article.author,
+            "author_name": article.author,
+            "lang": list(article.lang),
+            "summit": list(article.summit),
+            "url": article.url,
+            "source": origin,
+            "content_hash": article.content_hash,
+            "origin": kind,
+            "added": added.isoformat(),
+        }
+        if article.published is not None:
+            doc["published"] = article.published.isoformat()
+        return doc
+
+    def builder(self, in_worker: bool) -> Callable[[list[dict[str, object]]], object]:
+        """Encoding the batch's terms: the same call in a worker or here."""
+        return encode_batch
+
+    def written(self, built: object, replaces: Sequence[str], last: bool) -> None:
+        """Send one encoded batch; a new version replaces the old one under the same id."""
+        assert isinstance(built, list)
+        self._bulk({"_index": self.target, "_id": doc["id"], "_source": doc} for doc in built)
+
+    def batches_done(self) -> None:
+        """Nothing is kept aside while batches are built."""
+
+    def delete(self, doc_id: str) -> None:
+        """Delete article ``doc_id`` at the commit."""
+        self.deletes.append(doc_id)
+
+    def commit(
+        self, optimize: bool = False, merge: bool = True, pool: ProcessPoolExecutor | None = None
+    ) -> None:
+        """Send the deletions, refresh, and point the alias at a new index."""
+        deletes, self.deletes = self.deletes, []
+        self._bulk({"_op_type": "delete", "_index": self.target, "_id": i} for i in deletes)
+        self.client.indices.refresh(index=self.target)
+        if self.fresh:
+            actions: list[dict[str, Any]] = [{"add": {"index": self.target, "alias": self.alias}}]
+            if self.live is not None:
+                actions.insert(0, {"remove": {"index": self.live, "alias": self.alias}})
+            self.client.indices.update_aliases(body={"actions": actions})
+            if self.live is not None:
+                self.client.indices.delete(index=self.live)
+            self.live, self.fresh = self.target, False
+
+    def cancel(self) -> None:
+        """Give up: a new index is deleted, the alias still points at the old one."""
+        if self.fresh:
+            self.client.indices.delete(index=self.target, ignore_unavailable=True)
+
+    def close(self) -> None:
+        """After the final commit: nothing is held open."""
+
+    def _bulk(self, actions: Iterator[dict[str, Any]]) -> None:
+        for ok, item in helpers.streaming_bulk(
+            self.client,
+            actions,
+            chunk_size=BULK_DOCS,
+            max_retries=BULK_RETRIES,
+            initial_backoff=BULK_BACKOFF,
+            raise_on_error=True,
+            # A deletion of an id the index does not have is nothing to report.
+            raise_on_exception=True,
+            ignore_status=(404,),
+        ):
+            assert ok, item
+
+
+def cluster_state(settings: ClusterSettings) -> str:
+    """Whether the cluster's index is ``missing``, ``outdated`` or ``ready``."""
+    client = connect(settings)
+    live = live_index(client, settings.index)
+    if live is None:
+        return "missing"
+    try:
+        _check_version(client, live)
+    except IndexVersionError:
+        return "outdated"
+    return "ready"
+
+
+def _check_version(client: OpenSearch, index: str) -> None:
+    """Refuse an index built with another mapping or analysis."""
+    found = client.indices.get_mapping(index=index)[index]["mappings"].get("_meta", {})
+    if found != version_meta():
+        raise IndexVersionError(
+            f"the cluster index {index} was built by another version of Summit Search "
+            f"({found.get('schema_version', '?')}, this is {version_meta()['schema_version']}): "
+            "run `summit-search index --rebuild` to rebuild it"
+        )
