@@ -42,7 +42,7 @@ def config_for(index_dir: Path | None, **overrides: object) -> Config:
 def _library(index_dir: Path | None) -> Library:
     config = config_for(index_dir)
     try:
-        return Library(config.index_dir, settings=config.search)
+        return Library(config, settings=config.search)
     except errors.IndexError_ as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -262,13 +262,24 @@ def remove(ids: tuple[str, ...], index_dir: Path | None) -> None:
         sys.exit(1)
 
 
+def _embedded_only(config: Config, command: str) -> None:
+    """``command`` reads the embedded index's files: say so on the cluster backend."""
+    if config.cluster is not None:
+        raise click.ClickException(
+            f"`summit-search {command}` reads the embedded index; with "
+            "SUMMIT_SEARCH_BACKEND=opensearch ask the cluster (_cat/indices, _cluster/health)"
+        )
+
+
 @main.command()
 @INDEX_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 def stats(index_dir: Path | None, as_json: bool) -> None:
     """Show what the index holds."""
+    config = config_for(index_dir)
+    _embedded_only(config, "stats")
     try:
-        info = index_stats(config_for(index_dir).index_dir)
+        info = index_stats(config.index_dir)
     except errors.IndexError_ as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
@@ -288,6 +299,7 @@ def check(paths: tuple[Path, ...], index_dir: Path | None) -> None:
     file names relative to them.
     """
     config = config_for(index_dir)
+    _embedded_only(config, "check")
     try:
         report = check_index(config, list(paths) or list(config.source_dirs))
     except errors.IndexError_ as exc:

@@ -22,6 +22,12 @@ ENV_VARS = (
     "SUMMIT_SEARCH_SOURCE_DIRS",
     "SUMMIT_SEARCH_COMMIT_EVERY",
     "SUMMIT_SEARCH_WORKERS",
+    "SUMMIT_SEARCH_BACKEND",
+    "SUMMIT_SEARCH_OPENSEARCH_URL",
+    "SUMMIT_SEARCH_OPENSEARCH_INDEX",
+    "SUMMIT_SEARCH_OPENSEARCH_USER",
+    "SUMMIT_SEARCH_OPENSEARCH_PASSWORD",
+    "SUMMIT_SEARCH_OPENSEARCH_VERIFY_CERTS",
     "XDG_DATA_HOME",
     "XDG_CACHE_HOME",
 )
@@ -112,6 +118,9 @@ class Config:
             values["commit_every"] = int(env["SUMMIT_SEARCH_COMMIT_EVERY"])
         if env.get("SUMMIT_SEARCH_WORKERS"):
             values["workers"] = int(env["SUMMIT_SEARCH_WORKERS"])
+        cluster = cluster_from_env(env)
+        if cluster is not None:
+            values["cluster"] = cluster
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls.at(**values)  # type: ignore[arg-type]
 
@@ -121,6 +130,25 @@ class Config:
         index_dir = Path(index_dir)
         library = Path(library_dir) if library_dir else index_dir.parent / "library"
         return cls(index_dir=index_dir, library_dir=library, **values)  # type: ignore[arg-type]
+
+
+def cluster_from_env(env: Mapping[str, str]) -> ClusterSettings | None:
+    """The cluster ``SUMMIT_SEARCH_BACKEND=opensearch`` and its variables name, or None."""
+    backend = env.get("SUMMIT_SEARCH_BACKEND", "whoosh").strip().lower() or "whoosh"
+    if backend == "whoosh":
+        return None
+    if backend != "opensearch":
+        raise ValueError(f"SUMMIT_SEARCH_BACKEND is whoosh or opensearch, not {backend!r}")
+    hosts = tuple(h.strip() for h in env.get("SUMMIT_SEARCH_OPENSEARCH_URL", "").split(",") if h)
+    if not hosts:
+        raise ValueError("SUMMIT_SEARCH_BACKEND=opensearch needs SUMMIT_SEARCH_OPENSEARCH_URL")
+    return ClusterSettings(
+        hosts,
+        index=env.get("SUMMIT_SEARCH_OPENSEARCH_INDEX") or "summit-search",
+        username=env.get("SUMMIT_SEARCH_OPENSEARCH_USER", ""),
+        password=env.get("SUMMIT_SEARCH_OPENSEARCH_PASSWORD", ""),
+        verify_certs=env.get("SUMMIT_SEARCH_OPENSEARCH_VERIFY_CERTS", "1") not in ("0", "false"),
+    )
 
 
 def _paths(value: str) -> tuple[Path, ...]:

@@ -16,6 +16,7 @@ from indexer.backends.opensearch import writer as cluster_writer
 from indexer.backends.opensearch.client import live_index
 from indexer.config import CORPUS_DIR, ClusterSettings, Config
 from indexer.ingest import run as ingest
+from indexer.search.library import Library
 from tests.opensearch.cluster import Cluster
 
 CORPUS_IDS = sorted(p.name for p in CORPUS_DIR.glob("0*.txt"))
@@ -135,3 +136,12 @@ def test_a_data_node_killed_during_a_job_loses_no_article(
     finally:
         opensearch_cluster.restart("node1")
         opensearch_cluster.wait("green")
+
+
+def test_each_commit_counts_so_readers_see_the_index_changed(cluster_config: Config) -> None:
+    generations = []
+    for _ in range(2):
+        ingest.index_sources(cluster_config, [CORPUS_DIR])
+        with Library(cluster_config).backend.snapshot() as snap:
+            generations.append(snap.generation)
+    assert generations == [1, 2]

@@ -52,6 +52,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
         # Folders the admin page's reindex button indexes incrementally, with the library.
         SOURCE_DIRS=list(core.source_dirs),
+        # An OpenSearch cluster holding the index (``ClusterSettings``); None: INDEX_DIR.
+        CLUSTER=core.cluster,
         # Signs the session cookie (admin login, CSRF token). Random: restarts log admins out.
         SECRET_KEY=secrets.token_hex(32),
         # The session cookie never goes to scripts or to cross-site requests.
@@ -81,6 +83,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         commit_every=core.commit_every,
         workers=core.workers,
         search=core.search,
+        cluster=app.config["CLUSTER"],
     )
     app.config["ADMIN_TOKEN_GENERATED"] = not app.config["ADMIN_TOKEN"]
     if not app.config["ADMIN_TOKEN"]:

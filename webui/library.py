@@ -24,7 +24,7 @@ def get_library() -> Library:
     with _LOCK:
         if ext.get(_KEY) is None:
             config = get_config()
-            ext[_KEY] = Library(config.index_dir, settings=config.search)
+            ext[_KEY] = Library(config, settings=config.search)
         return ext[_KEY]
 
 

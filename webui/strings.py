@@ -200,6 +200,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "was. Free some space and try again.",
         "index_corrupt": "A file of the index is damaged: `summit-search check` names it, and "
         "`summit-search index --rebuild` rebuilds the index from the sources and the library.",
+        "cluster_unavailable": "The OpenSearch cluster that holds the index does not answer. "
+        "Try again in a moment; if it stays so, ask whoever runs the cluster.",
         "home": "Home",
         "ui_switch": "한국어",
     },
@@ -400,6 +402,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "그대로입니다. 공간을 비운 뒤 다시 시도하세요.",
         "index_corrupt": "색인 파일이 손상되었습니다. `summit-search check`로 어느 파일인지 "
         "확인하고 `summit-search index --rebuild`로 원본과 보관함에서 다시 만드세요.",
+        "cluster_unavailable": "색인이 있는 OpenSearch 클러스터가 응답하지 않습니다. 잠시 뒤 "
+        "다시 시도하고, 계속되면 클러스터 관리자에게 알리세요.",
         "home": "처음으로",
         "ui_switch": "English",
     },

@@ -9,12 +9,18 @@ from indexer.backends.base import Backend, Writer
 from indexer.config import Config
 
 
-def open_backend(index_dir: Path) -> Backend:
-    """The backend of the embedded index in ``index_dir``."""
+def open_backend(where: Path | Config) -> Backend:
+    """The backend of an index: the embedded one in a folder, or the cluster a config names."""
     # Imported here: code above the seam names no engine, and each engine loads only when used.
+    if isinstance(where, Config):
+        if where.cluster is not None:
+            from indexer.backends.opensearch.snapshot import OpenSearchBackend
+
+            return OpenSearchBackend(where.cluster)
+        where = where.index_dir
     from indexer.backends.whoosh.snapshot import WhooshBackend
 
-    return WhooshBackend(index_dir)
+    return WhooshBackend(where)
 
 
 def index_state(config: Config) -> str:

@@ -39,6 +39,12 @@ class DiskFull(IndexError_):
     code = "disk_full"
 
 
+class ClusterUnavailable(IndexError_):
+    """The OpenSearch cluster does not answer, or answers with an error of its own."""
+
+    code = "cluster_unavailable"
+
+
 class IndexBusy(IndexError_):
     """Another job holds the index's write lock beyond the timeout."""
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from indexer.backends import open_backend
 from indexer.backends.base import Backend, Found, Request, Snapshot, Stored
+from indexer.config import Config
 from indexer.documents import summits
 from indexer.documents.meta import meta_fields
 from indexer.search import query as query_mod
@@ -54,12 +55,12 @@ class Library:
 
     def __init__(
         self,
-        index: Path | Backend,
+        index: Path | Config | Backend,
         aliases_path: Path = CORPUS_ALIASES,
         settings: Settings | None = None,
     ) -> None:
-        # A folder is the embedded index there; a cluster comes as its backend.
-        self.backend = open_backend(index) if isinstance(index, Path) else index
+        # A folder is the embedded index there; a config names either.
+        self.backend = open_backend(index) if isinstance(index, Path | Config) else index
         self.settings = settings or Settings()
         self.analyzer = self.backend.analyzer
         self.gram_analyzer = self.backend.gram_analyzer

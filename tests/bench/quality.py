@@ -22,7 +22,7 @@ import ir_measures
 from ir_measures import RR, R, nDCG
 from whoosh.analysis import Analyzer
 
-from indexer.config import Config
+from indexer.config import ClusterSettings, Config
 from indexer.ingest.run import index_sources
 from indexer.search.library import Library
 from indexer.search.ranking import Settings
@@ -31,6 +31,8 @@ from tests.bench.baselines import BASELINES, create_baseline_index
 
 COLLECTIONS = ("korquad-dev", "news-dev")
 PRODUCT = "Summit Search (product)"
+# The same product with its index on an OpenSearch cluster (``--opensearch``).
+CLUSTER = "Summit Search on OpenSearch"
 # Report column -> ir-measures measure.
 MEASURES = {"MRR@10": RR @ 10, "nDCG@10": nDCG @ 10, "R@10": R @ 10, "R@100": R @ 100}
 # MRR@10 of Lucene 8.7 with Nori on the other half of the queries, and the issue's targets.
@@ -145,18 +147,23 @@ def run_config(
     analyzer_factory: Callable[[], Analyzer] | None,
     workdir: Path,
     settings: Settings | None = None,
+    cluster: ClusterSettings | None = None,
 ) -> tuple[Run, float, dict[str, float]]:
-    """Index the collection with one configuration; return the run, index s and query ms."""
+    """Index the collection with one configuration; return the run, index s and query ms.
+
+    With ``cluster`` the product's index is built on that OpenSearch cluster.
+    """
     index_dir = workdir / "index"
     if analyzer_factory is not None:
         create_baseline_index(index_dir, analyzer_factory())
+    config = Config.at(index_dir, cluster=cluster)
     started = time.perf_counter()
-    report = index_sources(Config.at(index_dir), [collection.corpus])
+    report = index_sources(config, [collection.corpus], rebuild=cluster is not None)
     index_s = time.perf_counter() - started
     if report.failed:
         # A record the product rejects is a finding, not a reason to lose the whole run.
         print(f"{collection.name}: {len(report.failed)} records not indexed", file=sys.stderr)
-    library = Library(index_dir, settings=settings)
+    library = Library(config, settings=settings)
     run: Run = {}
     query_ms: dict[str, float] = {}
     batch = library.search_batch(collection.queries, limit=RANK_DEPTH)
@@ -207,13 +214,24 @@ def benchmark(
     log: Callable[[str], None] | None = None,
     runs_dir: Path | None = None,
     settings: Settings | None = None,
+    hosts: Sequence[str] = (),
 ) -> list[Figures]:
-    """Run the product and the baselines (or the named ``configs``) on one collection."""
+    """Run the product and the baselines (or the named ``configs``) on one collection.
+
+    ``hosts`` (OpenSearch nodes) make ``CLUSTER`` one of the configurations.
+    """
     factories: dict[str, Callable[[], Analyzer] | None] = {PRODUCT: None, **BASELINES}
+    if hosts:
+        factories[CLUSTER] = None
     out: list[Figures] = []
     for config in configs or list(factories):
+        cluster = None
+        if config == CLUSTER:
+            cluster = ClusterSettings(tuple(hosts), index=f"quality-{collection.name}")
         with tempfile.TemporaryDirectory(prefix="summit-quality-") as tmp:
-            run, index_s, query_ms = run_config(collection, factories[config], Path(tmp), settings)
+            run, index_s, query_ms = run_config(
+                collection, factories[config], Path(tmp), settings, cluster
+            )
         figures = figures_for(collection, config, run, index_s, query_ms)
         if runs_dir is not None:
             write_run(runs_dir / f"{collection.name}.{_slug(config)}.run", run)
@@ -281,8 +299,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--config",
         action="append",
-        choices=[PRODUCT, *BASELINES],
+        choices=[PRODUCT, CLUSTER, *BASELINES],
         help="run only this configuration (repeatable); default all",
+    )
+    parser.add_argument(
+        "--opensearch",
+        default="",
+        help="comma-separated OpenSearch nodes: also run the product there",
     )
     parser.add_argument("--json", type=Path, default=None, help="also write figures as JSON")
     parser.add_argument(
@@ -313,6 +336,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     lambda m: print(m, file=sys.stderr, flush=True),
                     runs_dir=args.runs,
                     settings=settings,
+                    hosts=[h for h in args.opensearch.split(",") if h],
                 )
             )
     print(markdown(figures))

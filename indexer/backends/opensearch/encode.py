@@ -18,15 +18,41 @@ from indexer.text.analysis import Analyzer, index_terms
 # Between the terms of one position, and for a position without one.
 SAME_POSITION = "|"
 GAP = "_"
+# What stands for a space, a ``|`` or a lone ``_`` inside a term (a user-dictionary name can
+# end with a space): characters of Unicode's private use area, which no article writes.
+_CARRY = {" ": "\ue000", SAME_POSITION: "\ue001"}
+_BACK = {v: k for k, v in _CARRY.items()}
+LONE_GAP = "\ue002"
 
 
-def encode(terms: Iterable[tuple[str, int]]) -> str:
-    """(term, position) pairs as one line of tokens: a position each, parts joined by ``|``."""
+def carry(term: str) -> str:
+    """``term`` as the index holds it: spaces and ``|`` replaced, a lone ``_`` too."""
+    if term == GAP:
+        return LONE_GAP
+    if any(c.isspace() or c == SAME_POSITION for c in term):
+        return "".join(_CARRY.get(c, c) if not c.isspace() else _CARRY[" "] for c in term)
+    return term
+
+
+def uncarry(term: str) -> str:
+    """The product's term of one the index holds (spaces come back as spaces)."""
+    if term == LONE_GAP:
+        return GAP
+    return "".join(_BACK.get(c, c) for c in term)
+
+
+def encode(terms: Iterable[tuple[str, int]], repeat: int = 1) -> str:
+    """(term, position) pairs as one line of tokens: a position each, parts joined by ``|``.
+
+    ``repeat`` writes each term that many times at its position: the title's, twice, are
+    Whoosh's field boost of 2 (each occurrence weighs 2, and the field's length and average
+    double together, so BM25's length ratio stays).
+    """
     slots: dict[int, list[str]] = {}
     for term, pos in terms:
-        if not term or term == GAP or SAME_POSITION in term or any(c.isspace() for c in term):
-            raise ValueError(f"a term the encoding cannot carry: {term!r}")
-        slots.setdefault(pos, []).append(term)
+        if not term:
+            raise ValueError("an empty term")
+        slots.setdefault(pos, []).extend([carry(term)] * repeat)
     if not slots:
         return ""
     return " ".join(
@@ -34,9 +60,13 @@ def encode(terms: Iterable[tuple[str, int]]) -> str:
     )
 
 
-def encode_field(analyzer: Analyzer, value: str) -> str:
-    """The encoded terms ``analyzer`` indexes for ``value``."""
+def encode_field(analyzer: Analyzer, value: str, repeat: int = 1) -> str:
+    """The encoded terms ``analyzer`` indexes for ``value`` (each ``repeat`` times)."""
     terms = index_terms(analyzer, value)
     if terms is None:
         raise TypeError("not one of the product's analyzers")
-    return encode(terms)
+    return encode(terms, repeat)
+
+
+# Each analyzed field's weight as the embedded index gives it (Whoosh's field boost).
+REPEAT = {"title": 2, "title_grams": 2, "body": 1, "body_grams": 1, "author": 1}

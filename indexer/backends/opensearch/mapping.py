@@ -39,6 +39,9 @@ def index_body(shards: int = 2, replicas: int = 1) -> dict[str, Any]:
     """The body of the create-index request."""
     text = {"type": "text", "analyzer": "terms", "similarity": "summit_bm25", "norms": True}
     properties: dict[str, Any] = {name: dict(text) for name in TEXT_FIELDS}
+    for name in ("title", "body"):
+        # Completions list a span's most used terms by a terms aggregation (``vocabulary``).
+        properties[name]["fielddata"] = True
     properties.update({name: {"type": "keyword"} for name in EXACT_FIELDS})
     properties.update({name: {"type": "date"} for name in DATE_FIELDS})
     properties.update({name: {"type": "text", "index": False} for name in STORED_FIELDS})

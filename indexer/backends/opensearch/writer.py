@@ -22,8 +22,8 @@ from typing import Any
 from opensearchpy import OpenSearch, helpers
 
 from indexer.backends.errors import IndexVersionError
-from indexer.backends.opensearch.client import connect, live_index
-from indexer.backends.opensearch.encode import encode_field
+from indexer.backends.opensearch.client import connect, live_index, unavailable
+from indexer.backends.opensearch.encode import REPEAT, encode_field
 from indexer.backends.opensearch.mapping import index_body, version_meta
 from indexer.config import ClusterSettings
 from indexer.documents.articles import Article
@@ -32,9 +32,15 @@ from indexer.text.lead import body_for_index
 
 # Documents per bulk request: about 5 MB of encoded terms for news articles.
 BULK_DOCS = 500
-# Retries of a bulk item the cluster refused for load, the first pause (doubling each time).
-BULK_RETRIES = 6
+# Retries of a bulk item the cluster refused for load or for a primary that is moving, the
+# first pause (doubling each time: about a minute in all).
+BULK_RETRIES = 7
 BULK_BACKOFF = 0.5
+RETRIED = (429, 503)
+
+
+class BulkRefused(Exception):
+    """The cluster refused a document for good (a mapping conflict, say)."""
 
 
 class ClusterExisting:
@@ -86,9 +92,9 @@ def encode_batch(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for doc in docs:
         encoded = dict(doc)
         for name in ("title", "body", "author"):
-            encoded[name] = encode_field(words, doc.get(name) or "")
+            encoded[name] = encode_field(words, doc.get(name) or "", REPEAT[name])
         for name, source in (("title_grams", "title"), ("body_grams", "body")):
-            encoded[name] = encode_field(grams, doc.get(source) or "")
+            encoded[name] = encode_field(grams, doc.get(source) or "", REPEAT[name])
         out.append(encoded)
     return out
 
@@ -105,18 +111,33 @@ class OpenSearchWriter:
         self.settings = settings
         self.client = client or connect(settings)
         self.alias = settings.index
+        with unavailable(settings):
+            self._open(rebuild)
+        self.deletes: list[str] = []
+
+    def _open(self, rebuild: bool) -> None:
         self.live = live_index(self.client, self.alias)
         if self.live is not None and not rebuild:
-            _check_version(self.client, self.live)
+            check_version(self.client, self.live)
             self.target, self.fresh = self.live, False
         else:
-            self.target, self.fresh = f"{self.alias}-{time.strftime('%Y%m%d%H%M%S')}", True
-            body = index_body(settings.shards, settings.replicas)
+            # Named by when it was built; the digits after the seconds keep two apart.
+            stamp = f"{time.strftime('%Y%m%d%H%M%S')}{time.time_ns() % 10**9:09d}"
+            self.target, self.fresh = f"{self.alias}-{stamp}", True
+            body = index_body(self.settings.shards, self.settings.replicas)
             body["settings"]["index"]["refresh_interval"] = "-1"
             body["mappings"]["_meta"] = version_meta()
             self.client.indices.create(index=self.target, body=body)
+            # Every copy of every shard allocated before the first batch, where the cluster
+            # has the nodes for them: a node lost then loses no acknowledged write.
+            nodes = self.client.cluster.health()["number_of_data_nodes"]
+            status = "green" if nodes > self.settings.replicas else "yellow"
+            self.client.cluster.health(
+                index=self.target,
+                params={"wait_for_status": status, "timeout": "60s"},
+                request_timeout=90,
+            )
         self.existing = ClusterExisting(self.client, None if self.fresh else self.target)
-        self.deletes: list[str] = []
 
     worker_init: tuple[Callable[..., None], tuple[object, ...]] = (init_worker, ())
 
@@ -133,7 +154,7 @@ class OpenSearchWriter:
             "outlet": article.outlet,
             "author": article.author,
             "author_name": article.author,
-            "lang": list(article.lang),
+            "lang": [lang.lower() for lang in article.lang],
             "summit": list(article.summit),
             "url": article.url,
             "source": origin,
@@ -143,7 +164,8 @@ class OpenSearchWriter:
         }
         if article.published is not None:
             doc["published"] = article.published.isoformat()
-        return doc
+        # No outlet is no value, which the facets count as unknown (as the embedded index).
+        return {k: v for k, v in doc.items() if not (k == "outlet" and not v)}
 
     def builder(self, in_worker: bool) -> Callable[[list[dict[str, object]]], object]:
         """Encoding the batch's terms: the same call in a worker or here."""
@@ -167,6 +189,16 @@ class OpenSearchWriter:
         """Send the deletions, refresh, and point the alias at a new index."""
         deletes, self.deletes = self.deletes, []
         self._bulk({"_op_type": "delete", "_index": self.target, "_id": i} for i in deletes)
+        with unavailable(self.settings):
+            self._publish()
+
+    def _publish(self) -> None:
+        # Each commit counts in the mapping's _meta, so readers' caches (completions) know
+        # the index changed, as a Whoosh generation tells them.
+        meta = self.client.indices.get_mapping(index=self.target)[self.target]["mappings"]
+        generation = int(meta.get("_meta", {}).get("generation", 0)) + 1
+        body = {"_meta": {**version_meta(), "generation": generation}}
+        self.client.indices.put_mapping(index=self.target, body=body)
         self.client.indices.refresh(index=self.target)
         if self.fresh:
             actions: list[dict[str, Any]] = [{"add": {"index": self.target, "alias": self.alias}}]
@@ -186,39 +218,61 @@ class OpenSearchWriter:
         """After the final commit: nothing is held open."""
 
     def _bulk(self, actions: Iterator[dict[str, Any]]) -> None:
-        for ok, item in helpers.streaming_bulk(
-            self.client,
-            actions,
-            chunk_size=BULK_DOCS,
-            max_retries=BULK_RETRIES,
-            initial_backoff=BULK_BACKOFF,
-            raise_on_error=True,
-            # A deletion of an id the index does not have is nothing to report.
-            raise_on_exception=True,
-            ignore_status=(404,),
-        ):
-            assert ok, item
+        with unavailable(self.settings):
+            self._send(actions)
+
+    def _send(self, actions: Iterator[dict[str, Any]]) -> None:
+        pending = list(actions)
+        pause = BULK_BACKOFF
+        for attempt in range(BULK_RETRIES + 1):
+            failed: list[dict[str, Any]] = []
+            for ok, item in helpers.streaming_bulk(
+                self.client,
+                pending,
+                chunk_size=BULK_DOCS,
+                raise_on_error=False,
+                raise_on_exception=True,
+            ):
+                if ok:
+                    continue
+                ((op, result),) = item.items()
+                status = result.get("status")
+                if op == "delete" and status == 404:
+                    continue  # an id the index does not have: nothing to delete
+                if status in RETRIED and attempt < BULK_RETRIES:
+                    failed.append(result)
+                    continue
+                raise BulkRefused(f"the cluster refused {op} of {result.get('_id')}: {result}")
+            if not failed:
+                return
+            # Load (429), or a primary moving to another node after one died (503): again.
+            refused = {r["_id"] for r in failed}
+            pending = [a for a in pending if a["_id"] in refused]
+            time.sleep(pause)
+            pause *= 2
 
 
 def cluster_state(settings: ClusterSettings) -> str:
     """Whether the cluster's index is ``missing``, ``outdated`` or ``ready``."""
     client = connect(settings)
-    live = live_index(client, settings.index)
-    if live is None:
-        return "missing"
-    try:
-        _check_version(client, live)
-    except IndexVersionError:
-        return "outdated"
+    with unavailable(settings):
+        live = live_index(client, settings.index)
+        if live is None:
+            return "missing"
+        try:
+            check_version(client, live)
+        except IndexVersionError:
+            return "outdated"
     return "ready"
 
 
-def _check_version(client: OpenSearch, index: str) -> None:
-    """Refuse an index built with another mapping or analysis."""
+def check_version(client: OpenSearch, index: str) -> int:
+    """Refuse an index built with another mapping or analysis; return its commit count."""
     found = client.indices.get_mapping(index=index)[index]["mappings"].get("_meta", {})
-    if found != version_meta():
+    if {k: found.get(k) for k in version_meta()} != version_meta():
         raise IndexVersionError(
             f"the cluster index {index} was built by another version of Summit Search "
             f"({found.get('schema_version', '?')}, this is {version_meta()['schema_version']}): "
             "run `summit-search index --rebuild` to rebuild it"
         )
+    return int(found.get("generation", 0))

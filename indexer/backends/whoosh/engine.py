@@ -23,28 +23,16 @@ from whoosh.searching import Searcher
 from indexer.backends.whoosh.facets import whoosh_filter
 from indexer.backends.whoosh.phrases import phrase_mask
 from indexer.backends.whoosh.postings import UNDATED, SegmentCache
-from indexer.backends.whoosh.schema import GRAM_FIELDS
 from indexer.search.concepts import Concept, Node, Word
 from indexer.search.notices import Notice
-from indexer.search.query import PHRASE_FIELDS, Plan
+from indexer.search.query import Plan
 from indexer.search.ranking import K1, B, Settings, bm25_idf, min_should_match
+from indexer.search.scoring import Unit, units_of
 from indexer.text.joins import JOIN_MARK
 
 # Articles checked for a quoted phrase, best first: beyond this a very common phrase is
 # checked in the best-scoring candidates only, and the result says so.
 MAX_PHRASE_CHECKS = 3000
-
-Spellings = tuple[tuple[str, ...], ...]
-
-
-@dataclass(frozen=True)
-class Unit:
-    """Scored as one BM25 term in ``field``: any of ``spellings`` (each all of its terms)."""
-
-    field: str
-    spellings: Spellings
-    weight: float
-    concept: int  # index into the plan's concepts; -1 scores without matching (bigrams)
 
 
 @dataclass
@@ -73,40 +61,6 @@ class Matches:
     def relaxed_total(self) -> int:
         """Articles that match some concepts but not enough."""
         return len(self.ids) - self.total
-
-
-def units_of(plan: Plan, settings: Settings, schema_fields: frozenset[str]) -> list[Unit]:
-    """The scored units of a plan: each concept's words, parts and spellings, and the bigrams."""
-    units: list[Unit] = []
-    for index, concept in enumerate(plan.concepts):
-        for word in concept.words:
-            found: dict[tuple[str, Spellings], float] = {}
-            for f in concept.fields:
-                weight = settings.author_weight if f == "author" else 1.0
-                for spellings, w in _word_units(word, settings.part_weight):
-                    key = (f, spellings)
-                    found[key] = max(found.get(key, 0.0), w * weight)
-            units.extend(Unit(f, s, w, index) for (f, s), w in found.items() if f in schema_fields)
-    grams: dict[str, float] = {}
-    for gram, weight in plan.grams:
-        grams[gram] = max(weight, grams.get(gram, 0.0))
-    for gram, weight in grams.items():
-        for f in PHRASE_FIELDS:
-            if GRAM_FIELDS[f] in schema_fields:
-                units.append(Unit(GRAM_FIELDS[f], ((gram,),), weight * settings.gram_weight, -1))
-    return units
-
-
-def _word_units(word: Word, part_weight: float) -> list[tuple[Spellings, float]]:
-    out: list[tuple[Spellings, float]] = []
-    if word.spellings:
-        # Other spellings of a word of several pieces (오픈AI = OpenAI): one term together.
-        out.append(((tuple(p.text for p in word.pieces), *word.spellings), 1.0))
-    else:
-        out.extend((((p.text,), *p.spellings), 1.0) for p in word.pieces)
-    for piece in word.pieces:
-        out.extend((((n.text,), *n.spellings), part_weight) for n in piece.descendants())
-    return out
 
 
 def evaluate(

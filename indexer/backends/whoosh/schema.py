@@ -11,6 +11,7 @@ from whoosh import fields, formats
 from whoosh.system import pack_uint
 
 from indexer.documents.articles import Article
+from indexer.search.scoring import GRAM_FIELDS
 from indexer.text.analysis import bigram_analyzer, index_terms, summit_analyzer
 from indexer.text.joins import JOIN_MARK
 from indexer.text.lead import body_for_index
@@ -26,10 +27,6 @@ Posting = tuple[str, int, float, bytes]
 
 # Fields a user may name in a query (`outlet:조선비즈`), with the field searched.
 QUERY_FIELDS = ("title", "body", "outlet", "author", "lang", "summit", "published", "id")
-
-
-# Text field -> the field that indexes the same text as Hangul bigrams (see bigram_analyzer).
-GRAM_FIELDS = {"title": "title_grams", "body": "body_grams"}
 
 
 class SummitPositions(formats.Positions):
