@@ -209,8 +209,13 @@ class Cluster:
         self.start_node(next(n for n in self.nodes if n.name == name))
 
     def stop(self) -> None:
-        """Stop every node (SIGTERM, then SIGKILL after 20 s) and remove the folder."""
+        """Stop every node (SIGTERM, then SIGKILL after 20 s) and remove the folder.
+
+        Any other node process of this cluster's folder goes too (a node restarted by a
+        process that then died would otherwise outlive the cluster).
+        """
         self._stop([n.pid for n in self.nodes])
+        self._stop(_strays(self.folder))
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def release(self) -> None:
@@ -248,6 +253,21 @@ class Cluster:
         deadline = time.monotonic() + 5
         while self._alive(pid) and time.monotonic() < deadline:
             time.sleep(0.1)
+
+
+def _strays(folder: str) -> list[int]:
+    """Node processes still running with their home in ``folder``."""
+    mark = f"path.home={Path(folder)}/".encode()
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if mark in (proc / "cmdline").read_bytes():
+                found.append(int(proc.name))
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+    return found
 
 
 def start(folder: Path, nodes: int = 3) -> Cluster:
