@@ -14,7 +14,9 @@ from indexer.search.library import Library
 from indexer.search.ranking import Settings
 from indexer.text.analysis import HangulBigramTokenizer
 from tests.bench import DEFAULT_DATA, cleaning, gen, percentile, quality, speed
+from tests.bench import backends as bench_backends
 from tests.bench.baselines import BASELINES, JiebaTokenizer
+from tests.opensearch.cluster import Cluster
 
 needs_data = pytest.mark.skipif(
     not (DEFAULT_DATA / "news-dev").is_dir(), reason="dev collections not beside the repo"
@@ -217,3 +219,18 @@ def test_cleaning_benchmark_counts_removals_by_rule(tmp_path: Path) -> None:
     assert dict(found.by_rule_chars) == {"byline": 5}
     assert found.worst == [(5 / 19, "byline")]
     assert "| tiny | 2 | 42 | 11.905% | 1 | 0 |" in cleaning.markdown([found])
+
+
+def test_the_backends_benchmark_measures_both(opensearch_cluster: Cluster) -> None:
+    report = bench_backends.measure(30, 5, 0, DEFAULT_DATA, opensearch_cluster)
+    assert (report["embedded_added"], report["cluster_added"]) == (30, 30)
+    kinds = ["1 keyword", "2 keywords", "3 keywords", "question", "headline", "phrase"]
+    for name in ("embedded", "cluster"):
+        for part in ("rank", "page"):
+            figures = report[f"{name}_{part}_ms"]
+            assert (list(figures), [f["n"] for f in figures.values()]) == (kinds, [5] * 6)
+    assert report["cluster_to_embedded_mb_per_s"] == (
+        report["cluster_mb_per_s"] / report["embedded_mb_per_s"]
+    )
+    assert sorted(report["cluster_memory_mb"]) == ["node0", "node1", "node2"]
+    assert "| question |" in bench_backends.markdown(report)

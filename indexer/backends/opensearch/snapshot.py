@@ -16,15 +16,15 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from opensearchpy import OpenSearch
+from opensearchpy import NotFoundError, OpenSearch
 
 from indexer.backends.base import Facets, Found, Request, Stored, StoredHit
 from indexer.backends.errors import IndexMissing, no_index
 from indexer.backends.opensearch import query as dsl
-from indexer.backends.opensearch.client import connect, live_index, unavailable
+from indexer.backends.opensearch.client import connect, unavailable
 from indexer.backends.opensearch.encode import carry
 from indexer.backends.opensearch.vocabulary import ClusterVocabulary
-from indexer.backends.opensearch.writer import check_version
+from indexer.backends.opensearch.writer import outdated, same_version
 from indexer.config import ClusterSettings
 from indexer.search.notices import Notice
 from indexer.search.phrases import text_pattern
@@ -53,11 +53,22 @@ class OpenSearchBackend:
     def snapshot(self) -> Iterator[OpenSearchSnapshot]:
         """The index the alias points at now; a cluster that fails says so in one line."""
         with unavailable(self.settings):
-            index = live_index(self.client, self.settings.index)
-            if index is None:
-                raise IndexMissing(no_index(self.settings.index))
-            generation = check_version(self.client, index)
-            yield OpenSearchSnapshot(self.client, index, generation)
+            index, meta = _resolve(self.client, self.settings.index)
+            if not same_version(meta):
+                raise outdated(index, meta)
+            yield OpenSearchSnapshot(self.client, index, int(meta.get("generation", 0)))
+
+
+def _resolve(client: OpenSearch, alias: str) -> tuple[str, dict[str, Any]]:
+    """The index behind ``alias`` and its mapping's ``_meta``, in one request."""
+    try:
+        found = client.indices.get(index=alias, params={"filter_path": "*.mappings._meta"})
+    except NotFoundError as exc:
+        raise IndexMissing(no_index(alias)) from exc
+    if not found:  # an index without _meta: not one of ours
+        raise IndexMissing(no_index(alias))
+    index = sorted(found)[-1]
+    return index, found[index].get("mappings", {}).get("_meta", {})
 
 
 def stored(source: dict[str, Any]) -> Stored:
@@ -177,18 +188,14 @@ class OpenSearchSnapshot:
                 {"bool": {"filter": [has], "should": bonus, "boost": settings.phrase_weight}}
             )
         relaxed_q = {"bool": {"filter": [wide_q], "must_not": [strict_q]}}
-        total = self._count(strict_q)
-        relaxed_total = self._count(relaxed_q)
         sort = _sort(request.sort)
         start, size = request.start, request.size
-        hits: list[StoredHit] = []
-        if start < total:
-            hits += self._page(dsl.scored(strict_q, clauses), sort, start, min(size, total - start))
+        # The match set's page and its total in one request.
+        hits, total = self._page(dsl.scored(strict_q, clauses), sort, start, size)
+        relaxed_total = self._count(relaxed_q)
         if request.fill and start == 0 and total < size:
-            hits += [
-                StoredHit(h.fields, h.score, False)
-                for h in self._page(dsl.scored(relaxed_q, clauses), sort, 0, size - total)
-            ]
+            relaxed, _ = self._page(dsl.scored(relaxed_q, clauses), sort, 0, size - total)
+            hits += [StoredHit(h.fields, h.score, False) for h in relaxed]
         found = Found(total, relaxed_total, hits, notices=notices)
         if not counts:
             return found
@@ -212,14 +219,18 @@ class OpenSearchSnapshot:
                 found.undated_facets = self._facets(hidden)
         return found
 
-    def _page(self, q: dict[str, Any], sort: list[Any], start: int, size: int) -> list[StoredHit]:
-        if size <= 0:
-            return []
-        body = {"query": q, "from": start, "size": size, "_source": SHOWN, "sort": sort}
-        return [
+    def _page(
+        self, q: dict[str, Any], sort: list[Any], start: int, size: int
+    ) -> tuple[list[StoredHit], int]:
+        """A page of ``q``'s articles in ``sort`` order, and how many articles it has."""
+        body = {"query": q, "from": start, "size": max(0, size), "_source": SHOWN,
+                "sort": sort, "track_total_hits": True}  # fmt: skip
+        found = self._search(body)["hits"]
+        hits = [
             StoredHit(stored(h["_source"]), float(h.get("_score") or 0.0), True)
-            for h in self._search(body)["hits"]["hits"]
+            for h in found["hits"]
         ]
+        return hits, int(found["total"]["value"])
 
     def _facets(self, q: dict[str, Any]) -> Facets:
         aggs = {}

@@ -266,13 +266,23 @@ def cluster_state(settings: ClusterSettings) -> str:
     return "ready"
 
 
+def same_version(meta: dict[str, Any]) -> bool:
+    """True if a mapping's ``_meta`` is this version's."""
+    return {k: meta.get(k) for k in version_meta()} == version_meta()
+
+
+def outdated(index: str, meta: dict[str, Any]) -> IndexVersionError:
+    """The error for an index of another version, saying what to run."""
+    return IndexVersionError(
+        f"the cluster index {index} was built by another version of Summit Search "
+        f"({meta.get('schema_version', '?')}, this is {version_meta()['schema_version']}): "
+        "run `summit-search index --rebuild` to rebuild it"
+    )
+
+
 def check_version(client: OpenSearch, index: str) -> int:
     """Refuse an index built with another mapping or analysis; return its commit count."""
     found = client.indices.get_mapping(index=index)[index]["mappings"].get("_meta", {})
-    if {k: found.get(k) for k in version_meta()} != version_meta():
-        raise IndexVersionError(
-            f"the cluster index {index} was built by another version of Summit Search "
-            f"({found.get('schema_version', '?')}, this is {version_meta()['schema_version']}): "
-            "run `summit-search index --rebuild` to rebuild it"
-        )
+    if not same_version(found):
+        raise outdated(index, found)
     return int(found.get("generation", 0))
