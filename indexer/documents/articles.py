@@ -44,6 +44,12 @@ class Article(ArticleMeta):
     # The title was made from the first sentence (the source had none): shown, not indexed.
     title_derived: bool = False
 
+    @property
+    def indexed_title(self) -> str:
+        """The title every backend indexes: none for a derived one (the body holds that
+        sentence, and a boosted copy made first-sentence overlap decide rankings)."""
+        return "" if self.title_derived else self.title
+
 
 @dataclass(frozen=True)
 class Rejected:

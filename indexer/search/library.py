@@ -30,6 +30,7 @@ from indexer.search.phrases import text_pattern
 from indexer.search.query import Plan
 from indexer.search.ranking import Settings, bm25_idf, min_should_match
 from indexer.search.results import (
+    FACETS,
     NO_FILTERS,
     ArticleView,
     ConceptMarks,
@@ -43,7 +44,6 @@ from indexer.search.vocabulary import Vocabulary
 from indexer.text import korean
 from indexer.text.normalize import normalize
 
-FACETS = ("outlet", "lang", "summit")
 SORTS = ("relevance", "newest", "oldest")
 MATCHES = ("all", "any")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -12,6 +12,8 @@ from indexer.search.aliases import Expansion
 from indexer.search.notices import Notice
 from indexer.search.snippets import Paragraph, Passage
 
+# The facets a result page counts.
+FACETS = ("outlet", "lang", "summit")
 # The facet value of articles that have none; never a real outlet, language or summit.
 UNKNOWN = "-"
 
@@ -183,3 +185,12 @@ def article_json(view: ArticleView) -> dict[str, Any]:
             for p in view.paragraphs
         ],
     }
+
+
+def facet_values(counts: Mapping[str, int]) -> list[FacetValue]:
+    """Facet values by count, then name; "unknown" last (every backend orders them so)."""
+    known = [FacetValue(str(k), v) for k, v in counts.items() if k and k != UNKNOWN and v]
+    out = sorted(known, key=lambda f: (-f.count, f.value))
+    if counts.get(UNKNOWN):
+        out.append(FacetValue(UNKNOWN, counts[UNKNOWN]))
+    return out

@@ -21,12 +21,11 @@ from indexer.search.concepts import Concept, Node, Word
 from indexer.search.filters import DateSpan, FieldFilter, FieldIs
 from indexer.search.query import Plan
 from indexer.search.ranking import Settings, min_should_match
-from indexer.search.results import UNKNOWN, Filters
+from indexer.search.results import FACETS, UNKNOWN, Filters
 from indexer.search.scoring import Unit, units_of
 from indexer.text.joins import JOIN_MARK
 
 Query = dict[str, Any]
-FACETS = ("outlet", "lang", "summit")
 FIELDS = frozenset({"title", "body", "author", "title_grams", "body_grams"})
 MATCH_NONE: Query = {"match_none": {}}
 

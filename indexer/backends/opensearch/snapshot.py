@@ -30,7 +30,7 @@ from indexer.search.notices import Notice
 from indexer.search.phrases import text_pattern
 from indexer.search.query import Plan
 from indexer.search.ranking import Settings
-from indexer.search.results import UNKNOWN, FacetValue, Filters
+from indexer.search.results import FACETS, UNKNOWN, Filters, facet_values
 from indexer.text.analysis import bigram_analyzer, summit_analyzer
 from indexer.text.normalize import normalize
 
@@ -234,18 +234,15 @@ class OpenSearchSnapshot:
 
     def _facets(self, q: dict[str, Any]) -> Facets:
         aggs = {}
-        for name in dsl.FACETS:
+        for name in FACETS:
             aggs[name] = {"terms": {"field": name, "size": 1000}}
             aggs[f"{name}_missing"] = {"missing": {"field": name}}
         result = self._search({"query": q, "size": 0, "aggs": aggs})["aggregations"]
         out: Facets = {}
-        for name in dsl.FACETS:
-            values = [FacetValue(b["key"], b["doc_count"]) for b in result[name]["buckets"]]
-            values.sort(key=lambda f: (-f.count, f.value))
-            missing = result[f"{name}_missing"]["doc_count"]
-            if missing:
-                values.append(FacetValue(UNKNOWN, missing))
-            out[name] = values
+        for name in FACETS:
+            counts = {b["key"]: b["doc_count"] for b in result[name]["buckets"]}
+            counts[UNKNOWN] = result[f"{name}_missing"]["doc_count"]
+            out[name] = facet_values(counts)
         return out
 
     def count(self, plan: Plan, settings: Settings, filters: Filters, any_word: bool) -> int:

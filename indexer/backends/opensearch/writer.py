@@ -145,8 +145,7 @@ class OpenSearchWriter:
         """The document of ``article``: what is searched (analyzed in the batch), what is shown."""
         doc: dict[str, Any] = {
             "id": article.id,
-            # A title derived from the first sentence is shown but not indexed, as embedded.
-            "title": "" if article.title_derived else article.title,
+            "title": article.indexed_title,
             "stored_title": article.title,
             "body": body_for_index(article.body),
             "stored_body": article.body,

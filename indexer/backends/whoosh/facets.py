@@ -20,9 +20,7 @@ from whoosh.searching import Searcher
 
 from indexer.backends.whoosh.postings import SegmentCache
 from indexer.search.filters import DateSpan, FieldFilter, FieldIs
-from indexer.search.results import UNKNOWN, FacetValue, Filters
-
-FACETS = ("outlet", "lang", "summit")
+from indexer.search.results import FACETS, UNKNOWN, FacetValue, Filters, facet_values
 
 
 def facet_counts(s: Searcher, ids: np.ndarray, cache: SegmentCache) -> dict[str, list[FacetValue]]:
@@ -47,16 +45,7 @@ def facet_counts(s: Searcher, ids: np.ndarray, cache: SegmentCache) -> dict[str,
             unknown = int(np.count_nonzero(matched & ~valued))
             if unknown:
                 counts[name][UNKNOWN] += unknown
-    return {name: _facet_values(c) for name, c in counts.items()}
-
-
-def _facet_values(groups: Counter[str]) -> list[FacetValue]:
-    """Facet values by count, then name; "unknown" last."""
-    known = [FacetValue(str(k), v) for k, v in groups.items() if k and k != UNKNOWN]
-    out = sorted(known, key=lambda f: (-f.count, f.value))
-    if groups.get(UNKNOWN):
-        out.append(FacetValue(UNKNOWN, groups[UNKNOWN]))
-    return out
+    return {name: facet_values(c) for name, c in counts.items()}
 
 
 def whoosh_filter(f: FieldFilter) -> Q.Query:

@@ -112,9 +112,7 @@ def to_document(
     """The Whoosh document for ``article``, read from the file ``origin`` (of ``kind``)."""
     doc: dict[str, object] = {
         "id": article.id,
-        # A title derived from the first sentence is shown but not indexed: the body already
-        # holds that sentence, and a boosted copy made first-sentence overlap decide rankings.
-        "title": "" if article.title_derived else article.title,
+        "title": article.indexed_title,
         "_stored_title": article.title,
         "body": body_for_index(article.body),
         "_stored_body": article.body,
