@@ -233,4 +233,8 @@ def test_the_backends_benchmark_measures_both(opensearch_cluster: Cluster) -> No
         report["cluster_mb_per_s"] / report["embedded_mb_per_s"]
     )
     assert sorted(report["cluster_memory_mb"]) == ["node0", "node1", "node2"]
+    overlap = report["top10_overlap"]
+    assert list(overlap) == kinds
+    assert all(0 <= v["mean_jaccard"] <= 1 and 0 <= v["same_set"] <= 1 for v in overlap.values())
     assert "| question |" in bench_backends.markdown(report)
+    assert "top-10 overlap (mean Jaccard" in bench_backends.markdown(report)

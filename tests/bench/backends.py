@@ -55,6 +55,17 @@ def cluster_memory_mb(cluster: Cluster) -> dict[str, float]:
     return out
 
 
+def top10_overlap(first: Library, second: Library, queries: Sequence[str]) -> dict[str, float]:
+    """How alike two libraries' top 10s are: the mean share of ids both rank in the top 10,
+    and the share of queries whose top 10 is the same set of ids."""
+    pairs = [(str(n), q) for n, q in enumerate(queries)]
+    a = {qid: {i for i, _ in hits} for qid, hits in first.search_batch(pairs, limit=10)}
+    b = {qid: {i for i, _ in hits} for qid, hits in second.search_batch(pairs, limit=10)}
+    shares = [len(a[q] & b[q]) / max(len(a[q] | b[q]), 1) for q in a]
+    same = [a[q] == b[q] for q in a]
+    return {"mean_jaccard": sum(shares) / len(shares), "same_set": sum(same) / len(same)}
+
+
 def measure(size: int, queries: int, seed: int, data: Path, cluster: Cluster) -> dict:
     """Index ``size`` articles into each backend, then time every query kind on both."""
     report: dict = {"articles": size}
@@ -87,6 +98,10 @@ def measure(size: int, queries: int, seed: int, data: Path, cluster: Cluster) ->
         kinds["question"] = question_queries(data, queries, seed)
         kinds["headline"] = headline_queries(data, queries, seed)
         kinds["phrase"] = phrase_queries(jsonl, queries, seed)
+        report["top10_overlap"] = {
+            k: top10_overlap(libraries["embedded"], libraries["cluster"], q)
+            for k, q in kinds.items()
+        }
         for name, library in libraries.items():
             report[f"{name}_rank_ms"] = {
                 k: _timed(lambda q=q, lib=library: rank_latencies(lib, q)) for k, q in kinds.items()
@@ -119,6 +134,11 @@ def markdown(report: dict) -> str:
                     f"{f['p50']:.1f} / {f['p95']:.1f} ({f['p50_ratio']:.2f} / {f['p95_ratio']:.2f})"
                 )
         lines.append(f"| {kind} | " + " | ".join(cells) + " |")
+    overlap = ", ".join(
+        f"{k} {v['mean_jaccard']:.3f} ({v['same_set']:.0%} identical)"
+        for k, v in report["top10_overlap"].items()
+    )
+    lines += ["", f"top-10 overlap (mean Jaccard of the id sets, embedded vs cluster): {overlap}"]
     memory = ", ".join(f"{k} {v:.0f} MB" for k, v in report["cluster_memory_mb"].items())
     lines += ["", f"cluster memory after the run: {memory}"]
     return "\n".join(lines) + "\n"
