@@ -5,6 +5,10 @@ runs the clients for a fixed time mixing JSON searches, search pages, article pa
 JSON, uploads a file through the admin page halfway, then reports requests per second,
 latency percentiles, errors and the server's memory before and after.
 Usage: ``python -m tests.bench.load --articles 10000 --clients 16 --seconds 60``.
+
+With ``--opensearch``, run inside ``python -m tests.opensearch.cluster run --``: the articles
+are indexed into the test cluster, the server searches it, and a data node is killed
+(SIGKILL) before the upload, at two fifths of the run.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from pathlib import Path
 from indexer.backends.whoosh.store import index_exists, open_index
 from tests.bench import summit_command
 from tests.bench.corpus import write_corpus
+from tests.opensearch.cluster import ENV_VAR, Cluster
 
 _HANGUL_WORD = re.compile(r"^[\uac00-\ud7a3]{2,}$")
 
@@ -85,15 +90,31 @@ def children(pid: int) -> list[int]:
     return [int(c) for group in found for c in group]
 
 
-def build_index(index_dir: Path, articles: int) -> tuple[list[str], list[str]]:
-    """Reuse or build an index of ``articles`` generated articles; return (ids, keywords)."""
+def cluster_env(cluster: Cluster) -> dict[str, str]:
+    """The environment that points the product at the test cluster."""
+    return {
+        "SUMMIT_SEARCH_BACKEND": "opensearch",
+        "SUMMIT_SEARCH_OPENSEARCH_URL": ",".join(cluster.urls),
+        "SUMMIT_SEARCH_OPENSEARCH_INDEX": "bench-load",
+    }
+
+
+def build_index(
+    index_dir: Path, articles: int, env: dict[str, str] | None = None
+) -> tuple[list[str], list[str]]:
+    """Reuse or build an index of ``articles`` generated articles; return (ids, keywords).
+
+    With ``env`` (a cluster's), the index is always built into that cluster.
+    """
     src = index_dir.parent / "corpus"
     corpus = write_corpus(src, articles, per_file=500, size=1000, seed=11)
-    if not (index_exists(index_dir) and open_index(index_dir).doc_count() == articles):
+    embedded_ready = env is None and index_exists(index_dir)
+    if not (embedded_ready and open_index(index_dir).doc_count() == articles):
         print(f"building an index of {articles} articles at {index_dir} ...", flush=True)
         started = time.monotonic()
         command = [*summit_command(), "index", "--rebuild", "--index", str(index_dir), str(src)]
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        environ = {**os.environ, **(env or {})}
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=environ)
         print(f"built in {time.monotonic() - started:.0f} s", flush=True)
     words: dict[str, int] = {}
     for title in corpus.titles.values():
@@ -198,17 +219,31 @@ def upload(port: int, token: str) -> str:
 
 
 def run(
-    articles: int, clients: int, seconds: float, index_dir: Path, workers: int | None = None
+    articles: int,
+    clients: int,
+    seconds: float,
+    index_dir: Path,
+    workers: int | None = None,
+    cluster: Cluster | None = None,
 ) -> dict[str, object]:
-    """Build or reuse the index, serve it, load it; return the figures."""
-    ids, words = build_index(index_dir, articles)
+    """Build or reuse the index, serve it, load it; return the figures.
+
+    With ``cluster``, the index is the cluster's and a data node dies before the upload.
+    """
+    backend = cluster_env(cluster) if cluster else {}
+    ids, words = build_index(index_dir, articles, backend if cluster else None)
     port, token = free_port(), secrets.token_urlsafe(18)
     # All clients share one address: per-client rate limits would measure the limiter.
-    env = {**os.environ, "SUMMIT_SEARCH_RATELIMIT": "0", "SUMMIT_SEARCH_ADMIN_TOKEN": token}
+    env = {
+        **os.environ, **backend,
+        "SUMMIT_SEARCH_RATELIMIT": "0", "SUMMIT_SEARCH_ADMIN_TOKEN": token,
+    }  # fmt: skip
     chosen = ["--workers", str(workers)] if workers else []
+    # The server's log is kept beside the index: an error the clients saw is explained there.
+    log = (index_dir.parent / "server.log").open("wb")
     server = subprocess.Popen(
         [*summit_command(), "serve", "--index", str(index_dir), "--port", str(port), *chosen],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=env, stdout=subprocess.DEVNULL, stderr=log,
     )  # fmt: skip
     try:
         wait_ready(port)
@@ -222,7 +257,14 @@ def run(
         started = time.monotonic()
         for t in threads:
             t.start()
-        time.sleep(seconds / 2)
+        killed = ""
+        if cluster:
+            time.sleep(seconds * 0.4)
+            cluster.kill("node1")
+            killed = f"node1 at {time.monotonic() - started:.1f} s"
+            time.sleep(seconds * 0.1)
+        else:
+            time.sleep(seconds / 2)
         uploaded = upload(port, token)
         for t in threads:
             t.join(seconds + 60)
@@ -235,6 +277,7 @@ def run(
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+        log.close()
     ms = [s * 1000 for s in tally.latencies]
     return {
         "requests": len(ms),
@@ -246,6 +289,7 @@ def run(
         "errors": len(tally.errors),
         "error_examples": tally.errors[:5],
         "upload": uploaded,
+        "killed": killed or "none",
         "rss_mb_before": round(rss_before, 1),
         "rss_mb_after": round(rss_after, 1),
     }
@@ -262,9 +306,19 @@ def main(argv: list[str] | None = None) -> int:
         "--index", type=Path, default=None,
         help="index folder to build or reuse [default: a folder under the system temp dir]",
     )  # fmt: skip
+    parser.add_argument(
+        "--opensearch", action="store_true",
+        help=f"search the test cluster ({ENV_VAR} names its state file) and kill a data node",
+    )  # fmt: skip
     args = parser.parse_args(argv)
+    cluster = None
+    if args.opensearch:
+        state = os.environ.get(ENV_VAR)
+        if not state:
+            parser.error(f"run it inside the test cluster ({ENV_VAR} names its state file)")
+        cluster = Cluster.load(state)
     index_dir = args.index or Path(tempfile.gettempdir()) / f"summit-load-{args.articles}" / "index"
-    figures = run(args.articles, args.clients, args.seconds, index_dir, args.workers)
+    figures = run(args.articles, args.clients, args.seconds, index_dir, args.workers, cluster)
     for key, value in figures.items():
         print(f"{key}: {value}")
     return 1 if figures["errors"] else 0
